@@ -1,0 +1,195 @@
+"""The bundled demo workbook: Freshbasket, a grocery delivery company opening its first stores.
+
+Dates are laid out relative to today, so the current cycle is always about half
+way through whenever the demo is loaded. The values follow a few honest
+patterns (steady, ahead, behind, stalled, silent, lower-is-better) and the sheet
+carries the typing mistakes real teams make, so every page has something to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from okra_dash import cells
+from okra_dash.workbook import Workbook
+
+CYCLE_WEEKS = 13
+WEEKS_INTO_CURRENT = 7  # today falls in the 8th week of the current cycle
+
+TEAMS = [  # team, mode, champion
+    ("Checkout squad", "OKR", "Ana"), ("Delivery app squad", "OKR", "Ben"),
+    ("Store opening project", "OKR", "Chloé"), ("Growth marketing", "OKR", "Dev"),
+    ("People & culture", "OKR", "Eli"), ("Support hotline", "KPI", "Femi"),
+    ("Fulfilment centre", "KPI", "Gus"), ("Store operations", "KPI", "Hana"),
+    ("Finance", "KPI", "Ivo"),
+]
+
+# objective id, cycle ("prev" or "cur"), value stream, objective, theme, owner
+OBJECTIVES = [
+    ("P-CX1", "prev", "Customer experience", "Orders arrive when we promised", "Customer experience", "Ben"),
+    ("P-CX2", "prev", "Customer experience", "Checkout that just works", "Customer experience", "Ana"),
+    ("P-BM1", "prev", "Brick-and-mortar stores", "Find the right spot for store one", "Profit", "Chloé"),
+    ("P-EX1", "prev", "Employee experience", "Drivers who stay", "Employee experience", "Eli"),
+    ("P-PR1", "prev", "Profit", "Every order pays for itself", "Profit", "Ivo"),
+    ("CX1", "cur", "Customer experience", "Customers get help in minutes, not hours", "Customer experience", "Femi"),
+    ("CX2", "cur", "Customer experience", "Checkout nobody abandons", "Customer experience", "Ana"),
+    ("CX3", "cur", "Customer experience", "Deliveries on time, every time", "Customer experience", "Ben"),
+    ("CX4", "cur", "Customer experience", "Fresh means fresh", "Customer experience", "Gus"),
+    ("CX5", "cur", "Customer experience", "Customers tell their friends", "Customer experience", "Dev"),
+    ("CX6", "cur", "Customer experience", "An app people love to open", "Customer experience", "Ben"),
+    ("BM1", "cur", "Brick-and-mortar stores", "Open store one to a queue at the door", "Profit", "Chloé"),
+    ("BM2", "cur", "Brick-and-mortar stores", "Stores and delivery feel like one shop", "Customer experience", "Hana"),
+    ("EX1", "cur", "Employee experience", "People who want to stay", "Employee experience", "Eli"),
+    ("PR1", "cur", "Profit", "Growth that pays for itself", "Profit", "Ivo"),
+]
+
+# KR id, objective, team, key result, start, target, unit, type, pattern
+KEY_RESULTS = [
+    ("P-KR1", "P-CX1", "Delivery app squad", "On-time deliveries", 78, 92, "%", "Outcome", "steady"),
+    ("P-KR2", "P-CX1", "Fulfilment centre", "Orders picked within 30 minutes", 70, 90, "%", "Outcome", "over"),
+    ("P-KR3", "P-CX2", "Checkout squad", "Checkout conversion", 61, 70, "%", "Outcome", "half"),
+    ("P-KR4", "P-BM1", "Store opening project", "Sites shortlisted and visited", 0, 5, "sites", "Output", "steady"),
+    ("P-KR5", "P-EX1", "People & culture", "Driver retention after 90 days", 55, 70, "%", "Outcome", "half"),
+    ("P-KR6", "P-PR1", "Finance", "Contribution margin per order", 1.2, 2.0, "€", "Outcome", "over"),
+    ("KR1", "CX1", "Support hotline", "Median first response time", 45, 10, "min", "Outcome", "steady"),
+    ("KR2", "CX1", "Support hotline", "Tickets solved at first contact", 52, 75, "%", "Outcome", "lagging"),
+    ("KR3", "CX1", "Suport hotline", "Customer effort score", 3.9, 3.0, "pts", "Outcome", "steady"),
+    ("KR4", "CX2", "Checkout squad", "Checkout conversion", 64, 72, "%", "Outcome", "ahead"),
+    ("KR5", "CX2", "Checkout squad", "Payment errors per 1,000 orders", 12, 4, "errors", "Outcome", "flat"),
+    ("KR6", "CX3", "Delivery app squad", "On-time deliveries", 88, 96, "%", "Outcome", "steady"),
+    ("KR7", "CX3", "Fulfilment centre", "Orders picked within 30 minutes", 85, 95, "%", "Outcome", "behind"),
+    ("KR8", "CX4", "Fulfilment centre", "Complaints about freshness per week", 40, 15, "complaints", "Outcome", "ahead"),
+    ("KR9", "CX5", "Growth marketing", "Net promoter score", 31, 45, "NPS", "Outcome", "silent"),
+    ("KR10", "CX5", "Growth marketing", "Referral sign-ups per week", 0, 400, "sign-ups", "Outcome", "zero"),
+    ("KR11", "CX6", "Delivery app squad", "App store rating", 4.1, 4.6, "stars", "Outcome", "steady"),
+    ("KR12", "BM1", "Store opening project", "Lease signed and fit-out finished", 0, 100, "%", "Output", "behind"),
+    ("KR13", "BM1", "Store opening project", "Pre-registered customers for opening day", 0, 3000, "people",
+     "Outcome", "busy"),
+    ("KR14", "BM1", "Growth marketing", "Local awareness in the store's district", 12, 40, "%", "Outcome", "silent"),
+    ("KR15", "BM2", "Store operations", "Click-and-collect orders per week", 0, 500, "orders", "Outcome", "steady"),
+    ("KR16", "BM2", "Store operations", "Shelf availability", 90, 98, "%", "Outcome", "flat"),
+    ("KR17", "EX1", "People & culture", "Driver retention after 90 days", 62, 75, "%", "Outcome", "steady"),
+    ("KR18", "EX1", "People & culture", "Employee NPS", 8, 25, "eNPS", "Outcome", "zero"),
+    ("KR19", "PR1", "Finance", "Contribution margin per order", 1.9, 2.6, "€", "Outcome", "ahead"),
+    ("KR20", "PR1", "Finance", "Marketing cost per new customer", 38, 30, "€", "Outcome", "behind"),
+    ("KR21", "PR1", "Finance", "Months until a new store breaks even", 14, 10, "months", "Outcome", "behind"),
+]
+
+# Share of the way to target after share t of the cycle, per pattern.
+PATTERNS = {
+    "steady": lambda t: t * 0.95,
+    "ahead": lambda t: min(1.15, t * 1.3),
+    "behind": lambda t: t * 0.72,
+    "lagging": lambda t: t * 0.45,
+    "half": lambda t: t * 0.55,
+    "over": lambda t: t * 1.15,
+    "flat": lambda t: min(t, 0.2),
+    "silent": lambda t: t * 0.8,
+    "zero": lambda t: 0.0,
+    "busy": lambda t: min(t, 0.04),
+}
+
+ACTIONS = [  # KR id, action, status, owner
+    ("KR1", "Chat widget answers order-status questions", "Done", "Femi"),
+    ("KR1", "Second shift on Saturday mornings", "In progress", "Femi"),
+    ("KR2", "Knowledge base for the top 20 questions", "In progress", "Femi"),
+    ("KR4", "One-page checkout", "Done", "Ana"),
+    ("KR4", "Apple Pay and Google Pay", "Done", "Ana"),
+    ("KR5", "Retry payments on timeout", "Planned", "Ana"),
+    ("KR6", "Live driver tracking", "In progress", "Ben"),
+    ("KR7", "New picking routes in the centre", "Done", "Gus"),
+    ("KR8", "Cold chain sensors in every van", "Done", "Gus"),
+    ("KR10", "Referral landing page", "Finished", "Dev"),
+    ("KR12", "Sign the lease for Market Street", "Done", "Chloé"),
+    ("KR12", "Fit-out contractor chosen", "In progress", "Chloé"),
+    ("KR13", "Launch event planned", "Done", "Chloé"),
+    ("KR13", "Flyers to 20,000 households", "Done", "Dev"),
+    ("KR13", "Opening-day landing page", "Done", "Dev"),
+    ("KR13", "Local radio spot", "Done", "Dev"),
+    ("KR15", "Pick-up lockers installed", "In progress", "Hana"),
+    ("KR17", "Driver buddy programme", "Done", "Eli"),
+    ("KR18", "Quarterly team days", "Dropped", "Eli"),
+    ("KR19", "Minimum basket for free delivery", "Done", "Ivo"),
+    ("KR20", "Stop the two worst-performing ad channels", "Planned", "Ivo"),
+]
+
+
+def _cycles(today: dt.date) -> dict[str, tuple[str, dt.date, dt.date]]:
+    start = cells.week_start(today) - dt.timedelta(weeks=WEEKS_INTO_CURRENT)
+    previous = start - dt.timedelta(weeks=CYCLE_WEEKS)
+    windows = {"prev": previous, "cur": start}
+    named = {}
+    for key, first in windows.items():
+        last = first + dt.timedelta(weeks=CYCLE_WEEKS, days=-1)
+        middle = first + dt.timedelta(weeks=CYCLE_WEEKS // 2)
+        named[key] = (f"{middle:%Y} {first:%b}–{last:%b}", first, last)
+    return named
+
+
+def _value(start: float, target: float, share: float, noise: float) -> float:
+    value = start + (target - start) * share + noise * abs(target - start)
+    digits = 0 if abs(target - start) >= 20 else 1 if abs(target - start) >= 2 else 2
+    return round(value, digits)
+
+
+def workbook(today: dt.date | None = None) -> Workbook:
+    """The demo workbook as of today (or the given date), ready for the parser."""
+    today = today or dt.date.today()
+    cycles = _cycles(today)
+    first_week = cycles["prev"][1]
+    this_week = cells.week_start(today)
+    weeks = [first_week + dt.timedelta(weeks=i) for i in range((this_week - first_week).days // 7 + 1)]
+    cycle_of = {objective[0]: objective[1] for objective in OBJECTIVES}
+
+    key_results = [["KR ID", "Objective ID", "Team", "Key result", "Start", "Target", "Unit", "Type"]]
+    checkins = [["KR ID", "Key result"] + [week.isoformat() for week in weeks]]
+    for kr_id, objective, team, title, start, target, unit, kind, pattern in KEY_RESULTS:
+        key_results.append([kr_id, objective, team, title, start, target, unit, kind])
+        name, first, last = cycles[cycle_of[objective]]
+        rng = random.Random(kr_id)
+        row: list[object] = [kr_id, title]
+        for week in weeks:
+            index = (week - first).days // 7
+            if not 0 <= index < CYCLE_WEEKS or week > this_week:
+                row.append("")
+                continue
+            weeks_left = (this_week - week).days // 7
+            if (pattern == "silent" and weeks_left < 3) or (weeks_left == 0 and rng.random() < 0.4):
+                row.append("")  # silent KRs stopped checking in; some teams have not typed this week yet
+                continue
+            share = PATTERNS[pattern]((index + 1) / CYCLE_WEEKS)
+            noise = 0.0 if pattern in ("flat", "zero") or index == 0 else rng.uniform(-0.03, 0.03)
+            if pattern == "flat" and index >= 3:
+                share = PATTERNS["flat"](3 / CYCLE_WEEKS)
+            row.append(_value(start, target, share, noise))
+        checkins.append(row)
+    _typos(checkins, key_results, weeks, cycles)
+
+    named = {
+        "Teams": [["Team", "Mode", "Champion"]] + [list(team) for team in TEAMS],
+        "Cycles": [["Cycle", "Start", "End"]] + [[name, first.isoformat(), last.isoformat()]
+                                                 for name, first, last in cycles.values()],
+        "Objectives": [["Objective ID", "Cycle", "Value stream", "Objective", "Theme", "Owner"]]
+        + [[oid, cycles[cycle][0], stream, text, theme, owner]
+           for oid, cycle, stream, text, theme, owner in OBJECTIVES],
+        "Key results": key_results,
+        "Check-ins": checkins,
+        "Actions": [["KR ID", "Action", "Status", "Owner"]] + [list(action) for action in ACTIONS],
+    }
+    return Workbook.from_tabs(named, "demo", "demo")
+
+
+def _typos(checkins: list[list], key_results: list[list], weeks: list[dt.date], cycles: dict) -> None:
+    """The mistakes real sheets have: a letter O for a zero, a word, a comma decimal, a stray row."""
+    column = {week: index + 2 for index, week in enumerate(weeks)}
+    current_first = cycles["cur"][1]
+    row_of = {row[0]: row for row in checkins[1:]}
+    week = current_first + dt.timedelta(weeks=2)
+    row_of["KR6"][column[week]] = "9O%"  # letter O typed for a zero
+    row_of["KR11"][column[week + dt.timedelta(weeks=1)]] = "about 4.3"
+    row_of["KR16"][column[current_first]] = "91%"  # fine: percent signs are read
+    row_of["KR19"][column[week]] = "€2.05"  # fine: currency signs are read
+    row_of["P-KR4"][column[current_first + dt.timedelta(weeks=1)]] = 5  # typed into the wrong cycle's column
+    checkins.append(["KR 22", "Basket size"] + [""] * (len(weeks) - 1) + [31.5])
+    key_results.append(["KR22", "PR1", "Finance", "Average basket size", 28, 28, "€", "Outcome"])

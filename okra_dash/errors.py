@@ -1,0 +1,5 @@
+"""The one exception that means "this source cannot be used at all"."""
+
+
+class SourceError(Exception):
+    """A source that cannot be used at all; the message is one sentence for the user."""

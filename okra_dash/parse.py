@@ -1,0 +1,268 @@
+"""Read and validate a workbook into clean tables plus data issues.
+
+Order matters: cycles, then teams, objectives (need cycles), key results (need
+objectives and teams), check-ins and actions (need key results). Each offending
+cell or row is left out with an issue; everything else loads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from okra_dash import cells
+from okra_dash.cells import CellError
+from okra_dash.checkins import read_checkins
+from okra_dash.table import Issues, Table
+from okra_dash.workbook import Workbook
+
+MODES = ("OKR", "KPI")
+THEMES = ("Profit", "Productivity", "Customer experience", "Employee experience", "Other")
+TYPES = ("Outcome", "Output")
+STATUSES = ("Planned", "In progress", "Done", "Dropped")
+MAX_CYCLE_DAYS = 184  # "a cycle may be up to 6 months"
+
+_CALENDAR_CYCLE = re.compile(r"^(\d{4})-([QH])([1-4])$", re.IGNORECASE)
+
+
+@dataclass
+class Parsed:
+    """The clean tables of one workbook, ready to store, and what could not be read."""
+
+    teams: pd.DataFrame
+    cycles: pd.DataFrame
+    objectives: pd.DataFrame
+    key_results: pd.DataFrame
+    checkins: pd.DataFrame
+    actions: pd.DataFrame
+    issues: pd.DataFrame
+    rows: dict[str, int] = field(default_factory=dict)  # rows loaded per tab
+
+
+def calendar_cycle(name: str) -> tuple[dt.date, dt.date] | None:
+    """`2026-Q1` is a calendar quarter and `2026-H1` a calendar half; anything else is None."""
+    match = _CALENDAR_CYCLE.match(name)
+    if not match:
+        return None
+    year, kind, number = int(match.group(1)), match.group(2).upper(), int(match.group(3))
+    months = 3 if kind == "Q" else 6
+    if number > 12 // months:
+        return None
+    first = dt.date(year, (number - 1) * months + 1, 1)
+    after = dt.date(year + 1, 1, 1) if first.month + months > 12 else dt.date(year, first.month + months, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+def _required(table: Table, row: int, cell: dict, columns: tuple[str, ...], reader,
+              what: str) -> tuple | None:
+    """The columns read with reader, or None (and one issue for the row) when one is bad or blank."""
+    values = []
+    for column in columns:
+        try:
+            value = reader(cell[column])
+        except CellError as error:
+            table.issue(row, column, cell[column], f"{column} {error}; {what} was left out")
+            return None
+        if value is None:
+            table.issue(row, column, cell[column], f"{what} has no {column}; it was left out")
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def _cycles(book: Workbook, issues: Issues) -> dict[str, tuple[dt.date, dt.date]]:
+    defined: dict[str, tuple[dt.date, dt.date]] = {}
+    if "Cycles" not in book.tabs:
+        return defined
+    table = Table("Cycles", book.tabs["Cycles"], ("Cycle", "Start", "End"), (), issues)
+    for row, cell in table.records():
+        name = cells.text(cell["Cycle"])
+        if not name:
+            table.issue(row, "Cycle", "", "the row has no cycle name; it was left out")
+            continue
+        if name in defined:
+            table.issue(row, "Cycle", name, f"cycle '{name}' is defined twice; the first row is used")
+            continue
+        window = _required(table, row, cell, ("Start", "End"), cells.date, "the cycle")
+        if window is None:
+            continue
+        start, end = window
+        if end < start:
+            table.issue(row, "End", cell["End"], "End is before Start; the cycle was left out")
+        elif (end - start).days > MAX_CYCLE_DAYS:
+            table.issue(row, "End", cell["End"], "the cycle is longer than 6 months; it was left out")
+        else:
+            defined[name] = (start, end)
+    return defined
+
+
+def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
+    table = Table("Teams", book.tabs["Teams"], ("Team", "Mode"), ("Champion",), issues)
+    teams: dict[str, dict] = {}
+    for row, cell in table.records():
+        team = cells.text(cell["Team"])
+        if not team:
+            table.issue(row, "Team", "", "the row has no team name; it was left out")
+            continue
+        if team in teams:
+            table.issue(row, "Team", team, f"team '{team}' is listed twice; the first row is used")
+            continue
+        try:
+            mode = cells.word(cell["Mode"], MODES, "mode")
+        except CellError as error:
+            table.issue(row, "Mode", cell["Mode"], f"Mode {error}; the team counts as Unknown")
+            mode = None
+        else:
+            if mode is None:
+                table.issue(row, "Mode", "", "the team has no Mode (OKR or KPI); it counts as Unknown")
+        teams[team] = {"team": team, "mode": mode or "Unknown",
+                       "champion": cells.text(cell.get("Champion")) or None, "row": row}
+    return pd.DataFrame(list(teams.values()), columns=["team", "mode", "champion", "row"])
+
+
+def _objectives(book: Workbook, cycles: dict, issues: Issues) -> pd.DataFrame:
+    table = Table("Objectives", book.tabs["Objectives"],
+                  ("Objective ID", "Cycle", "Value stream", "Objective"), ("Theme", "Owner"), issues)
+    objectives: dict[str, dict] = {}
+    for row, cell in table.records():
+        objective_id = cells.text(cell["Objective ID"])
+        cycle = cells.text(cell["Cycle"])
+        stream = cells.text(cell["Value stream"])
+        if not objective_id:
+            table.issue(row, "Objective ID", "", "the row has no Objective ID; it was left out")
+            continue
+        if objective_id in objectives:
+            table.issue(row, "Objective ID", objective_id,
+                        f"Objective ID '{objective_id}' is used twice; the first row is used")
+            continue
+        if cycle not in cycles:
+            window = calendar_cycle(cycle)
+            if window is None:
+                problem = ("the objective has no Cycle" if not cycle else
+                           f"cycle '{cycle}' is neither a quarter like 2026-Q1, a half like 2026-H1, "
+                           "nor defined in the Cycles tab")
+                table.issue(row, "Cycle", cycle, problem + "; the objective was left out")
+                continue
+            cycles[cycle] = window
+        if not stream:
+            table.issue(row, "Value stream", "", "the objective has no value stream; it was left out")
+            continue
+        try:
+            theme = cells.word(cell.get("Theme"), THEMES, "theme")
+        except CellError as error:
+            table.issue(row, "Theme", cell.get("Theme"), f"Theme {error}; it was left blank")
+            theme = None
+        objectives[objective_id] = {
+            "objective_id": objective_id, "cycle": cycle, "value_stream": stream,
+            "objective": cells.text(cell["Objective"]), "theme": theme,
+            "owner": cells.text(cell.get("Owner")) or None, "row": row}
+    return pd.DataFrame(list(objectives.values()),
+                        columns=["objective_id", "cycle", "value_stream", "objective", "theme", "owner", "row"])
+
+
+def _key_results(book: Workbook, objectives: pd.DataFrame, teams: pd.DataFrame,
+                 issues: Issues) -> tuple[pd.DataFrame, set[str]]:
+    """The loadable key results, and the IDs of rows left out (their check-ins need no issue)."""
+    table = Table("Key results", book.tabs["Key results"],
+                  ("KR ID", "Objective ID", "Team", "Key result", "Start", "Target"), ("Unit", "Type"), issues)
+    known_objectives = set(objectives["objective_id"])
+    known_teams = set(teams["team"])
+    krs: dict[str, dict] = {}
+    left_out: set[str] = set()
+    for row, cell in table.records():
+        kr_id = cells.text(cell["KR ID"])
+        if not kr_id:
+            table.issue(row, "KR ID", "", "the row has no KR ID; it was left out")
+            continue
+        if kr_id in krs:
+            table.issue(row, "KR ID", kr_id, f"KR ID '{kr_id}' is used twice; the first row is used")
+            continue
+        objective_id = cells.text(cell["Objective ID"])
+        if objective_id not in known_objectives:
+            left_out.add(kr_id)
+            table.issue(row, "Objective ID", objective_id,
+                        f"Objective ID '{objective_id}' is not in the Objectives tab; the key result was left out")
+            continue
+        values = _required(table, row, cell, ("Start", "Target"), cells.number, "the key result")
+        if values is None:
+            left_out.add(kr_id)
+            continue
+        start_value, target = values
+        if start_value == target:
+            left_out.add(kr_id)
+            table.issue(row, "Target", cell["Target"],
+                        "Target equals Start, so progress cannot be measured; the key result was left out")
+            continue
+        team = cells.text(cell["Team"])
+        if team not in known_teams:
+            problem = ("the key result has no Team" if not team
+                       else f"team '{team}' is not in the Teams tab")
+            table.issue(row, "Team", team, problem + "; it counts as mode Unknown")
+        try:
+            kr_type = cells.word(cell.get("Type"), TYPES, "type") or "Outcome"
+        except CellError as error:
+            table.issue(row, "Type", cell.get("Type"), f"Type {error}; it counts as Outcome")
+            kr_type = "Outcome"
+        krs[kr_id] = {"kr_id": kr_id, "objective_id": objective_id, "team": team,
+                      "key_result": cells.text(cell["Key result"]), "start_value": start_value,
+                      "target": target, "unit": cells.text(cell.get("Unit")) or None,
+                      "type": kr_type, "row": row}
+    frame = pd.DataFrame(list(krs.values()),
+                         columns=["kr_id", "objective_id", "team", "key_result", "start_value",
+                                  "target", "unit", "type", "row"])
+    return frame, left_out
+
+
+def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues) -> pd.DataFrame:
+    columns = ["kr_id", "action", "status", "owner", "due", "row"]
+    if "Actions" not in book.tabs:
+        return pd.DataFrame(columns=columns)
+    table = Table("Actions", book.tabs["Actions"], ("KR ID", "Action", "Status"), ("Owner", "Due"), issues)
+    actions = []
+    for row, cell in table.records():
+        kr_id = cells.text(cell["KR ID"])
+        if kr_id in left_out:
+            continue
+        if kr_id not in known:
+            problem = "the action has no KR ID" if not kr_id else f"KR ID '{kr_id}' is not in the Key results tab"
+            table.issue(row, "KR ID", kr_id, problem + "; the action was left out")
+            continue
+        try:
+            status = cells.word(cell["Status"], STATUSES, "status")
+        except CellError as error:
+            table.issue(row, "Status", cell["Status"], f"Status {error}; it was left blank")
+            status = None
+        try:
+            due = cells.date(cell.get("Due"))
+        except CellError as error:
+            table.issue(row, "Due", cell.get("Due"), f"Due {error}; it was left blank")
+            due = None
+        actions.append({"kr_id": kr_id, "action": cells.text(cell["Action"]), "status": status,
+                        "owner": cells.text(cell.get("Owner")) or None, "due": due, "row": row})
+    return pd.DataFrame(actions, columns=columns)
+
+
+def parse(book: Workbook) -> Parsed:
+    """Every tab read and validated; raises SourceError only for a workbook that cannot be used."""
+    issues = Issues()
+    cycles = _cycles(book, issues)
+    teams = _teams(book, issues)
+    objectives = _objectives(book, cycles, issues)
+    key_results, left_out = _key_results(book, objectives, teams, issues)
+    windows = (key_results[["kr_id", "objective_id"]]
+               .merge(objectives[["objective_id", "cycle"]], on="objective_id")
+               .assign(start=lambda f: f["cycle"].map(lambda c: cycles[c][0]),
+                       end=lambda f: f["cycle"].map(lambda c: cycles[c][1])))
+    checkins = read_checkins(book.tabs["Check-ins"], windows, left_out, issues)
+    actions = _actions(book, set(key_results["kr_id"]), left_out, issues)
+    used = sorted(set(objectives["cycle"]) | {name for name in cycles})
+    cycle_frame = pd.DataFrame([(name, *cycles[name]) for name in used],
+                               columns=["cycle", "start_date", "end_date"])
+    issue_frame = pd.DataFrame([vars(issue) for issue in issues],
+                               columns=["tab", "row", "column", "value", "problem", "col"])
+    rows = {"Teams": len(teams), "Objectives": len(objectives), "Key results": len(key_results),
+            "Check-ins": len(checkins), "Actions": len(actions), "Cycles": len(cycle_frame)}
+    return Parsed(teams, cycle_frame, objectives, key_results, checkins, actions, issue_frame, rows)

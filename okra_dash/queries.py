@@ -1,0 +1,38 @@
+"""Named SQL: each `sql/<name>.sql` file is one query, loaded by name, its values always bound."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@functools.cache
+def load(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def parameters(name: str) -> set[str]:
+    """The $names a query's statements take (its comments only document them)."""
+    return set(_PARAMETER.findall(_COMMENT.sub("", load(name))))
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> duckdb.DuckDBPyConnection:
+    """Run a named query, binding the values it names; a missing one is a programming error."""
+    wanted = parameters(name)
+    missing = wanted - values.keys()
+    if missing:
+        raise TypeError(f"query {name} needs {', '.join(sorted(missing))}")
+    return con.execute(load(name), {key: values[key] for key in wanted} or None)
+
+
+def frame(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> pd.DataFrame:
+    """A named query's rows as a DataFrame."""
+    return execute(con, name, **values).df()

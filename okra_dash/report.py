@@ -1,0 +1,143 @@
+"""The report: one JSON object, or the weekly digest in Markdown a leader pastes into an email."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from okra_dash.review import Review
+
+# Characters that would turn sheet text into markup mid-line; text never starts a line here.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+DIGEST_LIMIT = 10  # rows per digest section before "and N more"
+
+
+def _plain(value: object) -> object:
+    """A value JSON can hold: NaN is null, dates are ISO, arrays are lists."""
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT or value is None:
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+    frame = frame if columns is None else frame[columns]
+    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def report(review: Review) -> dict:
+    """Everything the review shows as of its date, as plain data."""
+    key_results = review.key_results().rename(columns={"start_value": "start"})
+    split = review.split()
+    last = review.sync_log().head(1)
+    return {
+        "as_of": review.as_of.isoformat(),
+        "cycles": review.cycles,
+        "thresholds": dataclasses.asdict(review.thresholds),
+        "last_sync": records(last)[0] if len(last) else None,
+        "key_results": records(key_results),
+        "value_streams": records(review.value_streams()),
+        "split": {row["mode"]: {k: v for k, v in row.items() if k != "mode"} for row in records(split)},
+        "busy_without_results": records(review.busy_without_results()),
+        "focus": records(review.focus()),
+        "moved_targets": records(review.moved_targets()),
+        "changes": records(review.changes()),
+        "issues": records(review.issues(), ["tab", "row", "column", "value", "problem"]),
+    }
+
+
+def as_json(review: Review) -> str:
+    return json.dumps(report(review), indent=2, ensure_ascii=False)
+
+
+def md(text: object) -> str:
+    """Sheet text as Markdown that shows exactly what was typed, never markup."""
+    flat = " ".join(str(text if text is not None else "").split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", flat)).replace("<", "&lt;")
+
+
+def pct(value: object) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
+
+
+def _more(rows: list, lines: list[str]) -> list[str]:
+    if len(rows) > DIGEST_LIMIT:
+        lines.append(f"- … and {len(rows) - DIGEST_LIMIT} more")
+    return lines
+
+
+def as_markdown(review: Review) -> str:
+    data = report(review)
+    krs, streams = data["key_results"], data["value_streams"]
+    counts = {status: sum(kr["status"] == status for kr in krs) for status in ("on track", "at risk", "off track")}
+    behind = [vs for vs in streams if vs["status"] != "on track"]
+    stalled = sorted((kr for kr in krs if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
+    split = data["split"]
+    discipline = [split[mode]["checkin_discipline"] for mode in split if split[mode]["key_results"]]
+    elapsed = max((kr["expected"] for kr in krs), default=0)
+    out = [f"# OKR weekly review, as of {data['as_of']}", "",
+           f"Cycle {', '.join(md(c) for c in data['cycles'])}: {pct(elapsed)} of the way through.", "",
+           f"- **{counts['on track']} of {len(krs)} key results on track**, {counts['at risk']} at risk, "
+           f"{counts['off track']} off track.",
+           f"- **{len(behind)} of {len(streams)} value streams behind pace.**",
+           f"- **{len(stalled)} key results stalled.**"]
+    if discipline:
+        shown = ", ".join(f"{mode} teams {pct(split[mode]['checkin_discipline'])}"
+                          for mode in split if split[mode]["key_results"])
+        out.append(f"- Check-in discipline: {shown}.")
+    out += ["", "## Value streams", "", "| Value stream | Progress | Expected | Status | Key results |",
+            "|---|---:|---:|---|---:|"]
+    out += [f"| {md(vs['value_stream'])} | {pct(vs['progress'])} | {pct(vs['expected'])} | {vs['status']} "
+            f"| {vs['key_results']} |" for vs in streams]
+    out += ["", "## Stalled key results", ""]
+    out += [f"- **{md(kr['kr_id'])}** {md(kr['key_result'])} ({md(kr['team'])}, {md(kr['value_stream'])}): "
+            f"{', '.join(kr['stalled'])}; {kr['weeks_since_change']} weeks since last change"
+            for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
+    _more(stalled, out)
+    out += ["", "## What changed since last week", ""]
+    changes = data["changes"]
+    out += [f"- **{md(c['kr_id'])}** {md(c['key_result'])} ({md(c['team'])}): "
+            + "; ".join(part for part in (
+                f"{c['status_before']} → {c['status_now']}" if c["status_before"] != c["status_now"] else "",
+                f"newly stalled: {', '.join(c['new_stalls'])}" if c["new_stalls"] else "") if part)
+            for c in changes[:DIGEST_LIMIT]] or ["- No status changes and no new stalls."]
+    _more(changes, out)
+    if data["busy_without_results"]:
+        out += ["", "## Busy without results", ""]
+        out += [f"- **{md(b['kr_id'])}** {md(b['key_result'])} ({md(b['team'])}): {b['done_actions']} actions done, "
+                f"progress {pct(b['progress'])} against {pct(b['expected'])} expected"
+                for b in data["busy_without_results"]]
+    if data["moved_targets"]:
+        out += ["", "## Targets moved mid-cycle", ""]
+        out += [f"- **{md(m['kr_id'])}** {md(m['key_result'])}: {m['previous_target']:g} → {m['new_target']:g} "
+                f"(seen {m['seen_at'][:10]})" for m in data["moved_targets"]]
+    if data["focus"]:
+        out += ["", "## Focus", ""]
+        out += [f"- {md(f['value_stream'])} has {f['objectives']} objectives in {md(f['cycle'])} (at most "
+                f"{review.thresholds.focus_max_objectives} keeps focus)" for f in data["focus"]]
+    out += ["", "## OKR and KPI teams", "", "| | Teams | Key results | Progress | On track | Check-in discipline |",
+            "|---|---:|---:|---:|---:|---:|"]
+    out += [f"| {mode} | {s['teams']} | {s['key_results']} | {pct(s['progress'])} | {pct(s['on_track_share'])} "
+            f"| {pct(s['checkin_discipline'])} |" for mode, s in split.items()]
+    issues = data["issues"]
+    out += ["", f"## Data issues to fix ({len(issues)})", ""]
+    out += [f"- {md(i['tab'])} row {i['row']}, column {md(i['column']) or '–'}: “{md(i['value'])}”: {md(i['problem'])}"
+            for i in issues[:DIGEST_LIMIT]] or ["- None: every cell could be read."]
+    _more(issues, out)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,82 @@
+"""The review as of a date: thresholds, the chosen cycles, and the named queries over them.
+
+Pages, the report and the digest all read their figures through Review, so each
+figure comes from one `sql/` file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from okra_dash import queries
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The contract's defaults; each can be changed (CLI flags, dashboard settings)."""
+
+    on_track_margin: float = 0.10  # on track if progress >= expected - this
+    at_risk_margin: float = 0.25  # at risk if progress >= expected - this
+    movement_checkins: int = 3  # "no movement": the last this many check-ins carry one value
+    no_checkin_days: int = 14  # "no check-in": none in this many days
+    flat_elapsed: float = 1 / 3  # "flat at zero": from this share of the cycle on
+    busy_done_actions: int = 3  # "busy without results": at least this many actions Done
+    focus_max_objectives: int = 5  # focus warning above this many objectives per value stream
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [field.name for field in dataclasses.fields(cls)]
+
+
+class Review:
+    """Figures as of one date for a set of cycles (default: the current ones)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
+                 thresholds: Thresholds | None = None, cycles: list[str] | None = None):
+        self.con = con
+        self.as_of = as_of or dt.date.today()
+        self.thresholds = thresholds or Thresholds()
+        self.cycles = cycles or list(self.current_cycles()["cycle"])
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"as_of": self.as_of, "cycles": self.cycles, **dataclasses.asdict(self.thresholds)}
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A named query's rows for this review."""
+        return queries.frame(self.con, name, **self.params)
+
+    def current_cycles(self) -> pd.DataFrame:
+        return queries.frame(self.con, "current_cycles", as_of=self.as_of)
+
+    def key_results(self) -> pd.DataFrame:
+        return self.frame("key_results")
+
+    def value_streams(self) -> pd.DataFrame:
+        return self.frame("value_streams")
+
+    def split(self) -> pd.DataFrame:
+        return self.frame("split")
+
+    def busy_without_results(self) -> pd.DataFrame:
+        return self.frame("busy_without_results")
+
+    def focus(self) -> pd.DataFrame:
+        return self.frame("focus")
+
+    def moved_targets(self) -> pd.DataFrame:
+        return self.frame("moved_targets")
+
+    def changes(self) -> pd.DataFrame:
+        return self.frame("changes")
+
+    def issues(self) -> pd.DataFrame:
+        return self.frame("issues")
+
+    def sync_log(self) -> pd.DataFrame:
+        return self.frame("sync_log")

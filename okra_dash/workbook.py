@@ -1,0 +1,86 @@
+"""A workbook as the source holds it: tabs of raw cells, before any reading.
+
+Each source (CSV folder, .xlsx, Google Sheet, demo) ends here, so one parser
+reads them all. Row i of a tab's `rows` is the sheet's row i + 1.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from okra_dash.errors import SourceError
+
+TABS = ("Teams", "Objectives", "Key results", "Check-ins", "Actions", "Cycles")
+REQUIRED_TABS = ("Teams", "Objectives", "Key results", "Check-ins")
+
+
+def canonical(name: object) -> str:
+    """Tab names and headers compare case-insensitively, ignoring surrounding spaces."""
+    return " ".join(str(name or "").split()).lower()
+
+
+@dataclass
+class RawTab:
+    title: str  # the tab's name as the source spells it
+    rows: list[list[object]]
+    gid: int | None = None  # Google Sheets tab id, for links to cells
+
+
+@dataclass
+class Workbook:
+    tabs: dict[str, RawTab]  # keyed by the contract's tab name
+    source: str
+    kind: str  # "csv", "xlsx", "google-sheet" or "demo"
+    sheet_url: str | None = None  # the Google Sheet's edit URL, for links
+    ignored_tabs: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_tabs(cls, named: dict[str, list[list[object]]], source: str, kind: str,
+                  gids: dict[str, int] | None = None, sheet_url: str | None = None) -> Workbook:
+        """Match tabs to the contract's names; unknown tabs are ignored, the first of a duplicate wins."""
+        by_name = {canonical(tab): tab for tab in reversed(TABS)}
+        tabs: dict[str, RawTab] = {}
+        ignored = []
+        for title, rows in named.items():
+            tab = by_name.get(canonical(title))
+            if tab is None or tab in tabs:
+                ignored.append(title)
+                continue
+            tabs[tab] = RawTab(title, rows, (gids or {}).get(title))
+        missing = [tab for tab in REQUIRED_TABS if tab not in tabs]
+        if missing:
+            raise SourceError(f"The workbook {source} has no '{missing[0]}' tab "
+                              f"(it needs {', '.join(REQUIRED_TABS)}).")
+        return cls(tabs, source, kind, sheet_url, ignored)
+
+
+def read_csv_folder(folder: Path) -> Workbook:
+    """A folder with one CSV file per tab, named after the tab (`Key results.csv`)."""
+    named = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() != ".csv" or not path.is_file():
+            continue
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                named[path.stem] = [list(row) for row in csv.reader(handle)]
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise SourceError(f"The file {path} cannot be read as UTF-8 CSV ({error}).") from None
+    return Workbook.from_tabs(named, str(folder), "csv")
+
+
+def read_xlsx(path: Path) -> Workbook:
+    """An .xlsx workbook; formulas are read as their last computed values."""
+    import openpyxl  # only this source needs it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise SourceError(f"The file {path} cannot be opened as an .xlsx workbook ({error}).") from None
+    try:
+        named = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+                 for sheet in book.worksheets}
+    finally:
+        book.close()
+    return Workbook.from_tabs(named, str(path), "xlsx")

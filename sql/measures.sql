@@ -1,0 +1,94 @@
+-- measures: the contract's §2 measures, defined once as macros on a reader connection.
+-- Every query in sql/ that shows a figure reads it from kr_measures(); takes no parameters.
+--
+-- kr_measures(as_of, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days,
+--             flat_elapsed) returns one row per key result with:
+--   current        latest check-in value with week <= as_of, else Start
+--   progress       (current - Start) / (Target - Start), raw; progress_clamped in [0, 1]
+--   expected       elapsed share of the cycle window, clamped to [0, 1]
+--   status         'on track' / 'at risk' / 'off track' (okr_status below)
+--   stalled        list of reasons, only for KRs whose cycle contains as_of
+--   weeks_since_change  whole weeks since the last check-in that changed the value
+--   elapsed_weeks / checked_weeks  for check-in discipline
+
+CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, on_track_margin, at_risk_margin) AS
+    CASE
+        WHEN progress IS NULL OR expected IS NULL THEN NULL
+        WHEN progress >= expected - on_track_margin THEN 'on track'
+        WHEN progress >= expected - at_risk_margin THEN 'at risk'
+        ELSE 'off track'
+    END;
+
+CREATE OR REPLACE TEMP MACRO clamp01(x) AS greatest(0.0, least(1.0, x));
+
+CREATE OR REPLACE TEMP MACRO kr_measures(as_of, on_track_margin, at_risk_margin, movement_checkins,
+                                         no_checkin_days, flat_elapsed) AS TABLE
+WITH kr AS (
+    SELECT k.kr_id, k.objective_id, o.objective, o.cycle, o.value_stream, o.theme, k.team,
+           coalesce(t.mode, 'Unknown') AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
+           k."row", c.start_date, c.end_date,
+           CAST(as_of AS DATE) AS as_of_date,
+           CASE WHEN c.end_date = c.start_date THEN CAST(CAST(as_of AS DATE) >= c.start_date AS DOUBLE)
+                ELSE clamp01(date_diff('day', c.start_date, CAST(as_of AS DATE))
+                             / date_diff('day', c.start_date, c.end_date)) END AS expected
+    FROM key_results AS k
+    JOIN objectives AS o USING (objective_id)
+    JOIN cycles AS c USING (cycle)
+    LEFT JOIN teams AS t USING (team)
+),
+seen AS (  -- check-ins known on the as-of date, each with the value before it
+    SELECT ch.kr_id, ch.week, ch.value,
+           coalesce(lag(ch.value) OVER (PARTITION BY ch.kr_id ORDER BY ch.week), kr.start_value) AS before,
+           row_number() OVER (PARTITION BY ch.kr_id ORDER BY ch.week DESC) AS recency
+    FROM checkins AS ch JOIN kr USING (kr_id)
+    WHERE ch.week <= kr.as_of_date
+),
+per_kr AS (
+    SELECT kr_id,
+           arg_max(value, week) AS latest_value,
+           max(week) AS last_checkin,
+           count(*) AS checked_weeks,
+           count(*) FILTER (WHERE recency <= movement_checkins) AS recent_checkins,
+           count(DISTINCT value) FILTER (WHERE recency <= movement_checkins) AS recent_values,
+           max(week) FILTER (WHERE value <> before) AS last_change
+    FROM seen GROUP BY kr_id
+),
+window_checkins AS (  -- check-ins whose week starts in the no_checkin_days before as_of
+    SELECT s.kr_id, count(*) AS n
+    FROM seen AS s JOIN kr USING (kr_id)
+    WHERE s.week >= kr.as_of_date - CAST(no_checkin_days AS INTEGER)
+    GROUP BY s.kr_id
+),
+measured AS (
+    SELECT kr.*,
+           coalesce(p.latest_value, kr.start_value) AS current,
+           (coalesce(p.latest_value, kr.start_value) - kr.start_value) / (kr.target - kr.start_value) AS progress,
+           p.last_checkin,
+           coalesce(p.checked_weeks, 0) AS checked_weeks,
+           coalesce(p.recent_checkins, 0) AS recent_checkins,
+           p.recent_values,
+           coalesce(p.last_change, kr.start_date) AS last_change,
+           coalesce(w.n, 0) AS window_checkins,
+           kr.as_of_date BETWEEN kr.start_date AND kr.end_date AS in_cycle,
+           -- weeks of the cycle (Monday to Sunday, touching the window) that began by as_of
+           CASE WHEN kr.as_of_date < date_trunc('week', kr.start_date) THEN 0
+                ELSE date_diff('day', CAST(date_trunc('week', kr.start_date) AS DATE),
+                               CAST(date_trunc('week', least(kr.as_of_date, kr.end_date)) AS DATE)) // 7 + 1
+           END AS elapsed_weeks
+    FROM kr
+    LEFT JOIN per_kr AS p USING (kr_id)
+    LEFT JOIN window_checkins AS w USING (kr_id)
+)
+SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
+       clamp01(m.progress) AS progress_clamped,
+       okr_status(clamp01(m.progress), m.expected, on_track_margin, at_risk_margin) AS status,
+       list_filter([
+           CASE WHEN m.in_cycle AND m.recent_checkins >= movement_checkins AND m.recent_values = 1
+                THEN 'no movement' END,
+           CASE WHEN m.in_cycle AND m.as_of_date - m.start_date >= no_checkin_days AND m.window_checkins = 0
+                THEN 'no check-in' END,
+           CASE WHEN m.in_cycle AND m.expected >= flat_elapsed AND clamp01(m.progress) = 0
+                THEN 'flat at zero' END
+       ], lambda reason: reason IS NOT NULL) AS stalled,
+       date_diff('day', m.last_change, m.as_of_date) // 7 AS weeks_since_change
+FROM measured AS m;

@@ -1,0 +1,27 @@
+-- split: OKR-driven and KPI-driven teams side by side (and Unknown when any), for $cycles
+-- as of $as_of: teams, key results, mean clamped progress, share of KRs on track, and
+-- check-in discipline = checked weeks / elapsed weeks summed over the group's KRs.
+-- Parameters: $as_of, $cycles, and the thresholds of kr_measures.
+WITH kr AS (
+    SELECT * FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins,
+                              $no_checkin_days, $flat_elapsed)
+    WHERE list_contains($cycles, cycle)
+),
+team_modes AS (
+    SELECT team, mode FROM teams
+    UNION
+    SELECT DISTINCT team, 'Unknown' FROM kr WHERE team NOT IN (SELECT team FROM teams)
+),
+modes AS (SELECT * FROM (VALUES ('OKR', 1), ('KPI', 2), ('Unknown', 3)) AS m(mode, sort))
+SELECT m.mode,
+       count(DISTINCT tm.team) AS teams,
+       count(kr.kr_id) AS key_results,
+       avg(kr.progress_clamped) AS progress,
+       avg(CAST(kr.status = 'on track' AS DOUBLE)) AS on_track_share,
+       sum(kr.checked_weeks) / nullif(sum(kr.elapsed_weeks), 0) AS checkin_discipline
+FROM modes AS m
+LEFT JOIN team_modes AS tm ON tm.mode = m.mode
+LEFT JOIN kr ON kr.team = tm.team AND kr.mode = m.mode
+GROUP BY m.mode, m.sort
+HAVING m.mode <> 'Unknown' OR count(tm.team) > 0
+ORDER BY m.sort;
