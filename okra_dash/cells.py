@@ -25,7 +25,7 @@ NO_VALUE_WORDS = frozenset({"", "-", "n/a", "na", "tbd"})
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_RANGE = (32874, 73051)
 
-_NUMBER = re.compile(r"^([+-]?)[€$£¥]?([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?%?$")
+_NUMBER = re.compile(r"^([+-]?)[€$£¥]?\s*([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*%?$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][0-9:.]+Z?)?$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
 
@@ -68,7 +68,7 @@ def number(cell: object) -> float | None:
     raw = text(cell)
     if raw.lower() in NO_VALUE_WORDS:
         return None
-    match = _NUMBER.match(raw.replace(",", "").replace(" ", "").replace("\u00a0", ""))
+    match = _NUMBER.match(raw.replace(",", "").replace("\u00a0", " "))
     if not match or (match.group(1) and match.group(2)):
         raise CellError("is not a number")
     sign = "-" if "-" in (match.group(1) + match.group(2)) else ""

@@ -1,0 +1,135 @@
+"""A Google Sheet as a Workbook, read with gspread in two requests whatever the number of tabs.
+
+Request 1 reads the spreadsheet's tab list (titles and ids); request 2 reads every
+contract tab at once with values:batchGet, as raw values (dates as serial days).
+Credentials come from GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON
+file) or a [gcp_service_account] table in .streamlit/secrets.toml, always with
+the read-only scope.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+
+import google.auth.exceptions
+import gspread
+import requests
+from google.oauth2.service_account import Credentials
+from gspread.exceptions import APIError
+from gspread.utils import absolute_range_name
+
+from okra_dash.errors import SourceError
+from okra_dash.workbook import TABS, Workbook, canonical
+
+READONLY_SCOPES = gspread.auth.READONLY_SCOPES
+TIMEOUT_S = 30
+# Where the Sheets API lives; OKRA_SHEETS_API_ROOT points it elsewhere (tests, emulators).
+GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit/secrets.toml")
+
+
+def sheet_url(key: str) -> str:
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit"
+
+
+def credentials_info() -> dict:
+    """The service-account key, from the environment or Streamlit's secrets file."""
+    path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if path:
+        try:
+            return json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise SourceError(f"GOOGLE_APPLICATION_CREDENTIALS names {path}, which is not a readable "
+                              "service-account JSON file.") from None
+    for secrets in SECRETS_FILES:
+        if secrets.is_file():
+            try:
+                table = tomllib.loads(secrets.read_text(encoding="utf-8")).get("gcp_service_account")
+            except (OSError, tomllib.TOMLDecodeError):
+                raise SourceError(f"{secrets} is not a valid TOML file.") from None
+            if table:
+                return dict(table)
+    raise SourceError("No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
+                      "JSON file, or add a [gcp_service_account] table to .streamlit/secrets.toml.")
+
+
+class SheetsHTTPClient(gspread.http_client.HTTPClient):
+    """gspread's HTTP client, with a request timeout and an API root that can be moved."""
+
+    def __init__(self, auth, session=None):
+        super().__init__(auth, session)
+        self.set_timeout(TIMEOUT_S)
+        self.root = os.environ.get("OKRA_SHEETS_API_ROOT", "").rstrip("/")
+
+    def request(self, method, endpoint, *args, **kwargs):
+        if self.root:
+            for google in GOOGLE_ROOTS:
+                endpoint = endpoint.replace(google, self.root)
+        return super().request(method, endpoint, *args, **kwargs)
+
+
+def client(info: dict) -> gspread.Client:
+    try:
+        credentials = Credentials.from_service_account_info(info, scopes=READONLY_SCOPES)
+    except (ValueError, KeyError) as error:
+        raise SourceError(f"The Google service-account credentials are incomplete ({error}).") from None
+    return gspread.Client(auth=credentials, http_client=SheetsHTTPClient)
+
+
+def fetch(gc: gspread.Client, key: str) -> tuple[dict[str, list[list]], dict[str, int]]:
+    """The contract tabs' raw rows and tab ids, in two requests."""
+    meta = gc.http_client.fetch_sheet_metadata(
+        key, params={"includeGridData": "false", "fields": "sheets.properties(sheetId,title)"})
+    wanted = {canonical(tab) for tab in TABS}
+    tabs = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in meta.get("sheets", [])
+            if canonical(sheet["properties"]["title"]) in wanted}
+    if not tabs:
+        return {}, {}
+    titles = list(tabs)
+    response = gc.http_client.values_batch_get(
+        key, [absolute_range_name(title) for title in titles],
+        params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                "majorDimension": "ROWS"})
+    ranges = response.get("valueRanges", [])
+    return {title: ranges[i].get("values", []) if i < len(ranges) else [] for i, title in enumerate(titles)}, tabs
+
+
+def read(key: str, gc: gspread.Client | None = None) -> Workbook:
+    """The Google Sheet with this key; raises SourceError with one sentence when it cannot be read."""
+    email = None
+    if gc is None:
+        info = credentials_info()
+        email = info.get("client_email", "the service account")
+        gc = client(info)
+    try:
+        named, gids = fetch(gc, key)
+    except APIError as error:
+        raise SourceError(_api_problem(error, key, email)) from None
+    except google.auth.exceptions.GoogleAuthError as error:
+        raise SourceError(f"Google did not accept the service-account credentials ({_first_line(error)}).") from None
+    except requests.exceptions.Timeout:
+        raise SourceError(f"Google Sheets did not answer within {TIMEOUT_S} seconds; try again later.") from None
+    except requests.exceptions.RequestException as error:
+        raise SourceError(f"Google Sheets could not be reached ({_first_line(error)}).") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise SourceError("Google Sheets sent an answer that is not valid spreadsheet data; try again later.") from None
+    return Workbook.from_tabs(named, f"Google Sheet {key}", "google-sheet", gids, sheet_url(key))
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+
+
+def _api_problem(error: APIError, key: str, email: str | None) -> str:
+    code = error.code
+    if code == 403:
+        who = email or "the service account"
+        return f"The sheet {key} is not shared with {who}: share it with {who} as a Viewer."
+    if code == 404:
+        return f"There is no Google Sheet with the key {key}: check the URL."
+    if code == 429:
+        return "Google's Sheets API is over its request quota right now; try again in a minute."
+    return f"Google's Sheets API answered with error {code}: {_first_line(error)}."

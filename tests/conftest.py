@@ -1,0 +1,63 @@
+"""Shared helpers: fixture workbooks as real files, synced into a real DuckDB file in tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from okra_dash import store
+from okra_dash.review import Review
+from okra_dash.sync import sync
+
+DATA = Path(__file__).parent / "data"
+REVIEW = DATA / "review"  # the hand-computed workbook of test_measures.py
+
+
+def read_tabs(folder: Path) -> dict[str, list[list[str]]]:
+    """A CSV folder's tabs as rows of text, for tests that rewrite them in another shape."""
+    tabs = {}
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            tabs[path.stem] = [list(row) for row in csv.reader(handle)]
+    return tabs
+
+
+def write_csv_folder(folder: Path, tabs: dict[str, list[list[object]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tabs.items():
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    return folder
+
+
+def write_xlsx(path: Path, tabs: dict[str, list[list[object]]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in tabs.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def review_of(db: Path, as_of: dt.date, **kwargs) -> Review:
+    return Review(store.connect(db), as_of, **kwargs)
+
+
+@pytest.fixture
+def review_db(tmp_path: Path) -> Path:
+    db = tmp_path / "okra.duckdb"
+    sync(str(REVIEW), db)
+    return db
+
+
+@pytest.fixture
+def tabs() -> dict[str, list[list[str]]]:
+    """The review workbook's tabs, to change one cell in a test."""
+    return read_tabs(REVIEW)

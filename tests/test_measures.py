@@ -1,0 +1,137 @@
+"""Every measure of the contract's §2 against figures computed by hand for tests/data/review.
+
+As of 2026-01-31 the calendar quarter 2026-Q1 (Jan 1 - Mar 31, 89 days) is
+30/89 = 0.33708 elapsed; the custom cycle 2026-S (Jan 5 - Jul 4, 180 days) is
+26/180 = 0.14444 elapsed. Weeks are Mondays: Jan 5, 12, 19, 26.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import review_of
+
+AS_OF = dt.date(2026, 1, 31)
+Q1 = 30 / 89
+S = 26 / 180
+
+# kr_id: (current, raw progress, expected, status, stalled reasons, weeks since last change)
+EXPECTED = {
+    "KR-A": (40, 0.40, Q1, "on track", [], 0),
+    "KR-B": (40, 0.25, Q1, "on track", ["no movement"], 2),  # lower is better: 50 -> 10
+    "KR-C": (25, 1.50, Q1, "on track", ["no check-in"], 2),  # over-achieved: raw 1.5, clamped 1
+    "KR-D": (0, 0.0, Q1, "off track", ["no movement", "flat at zero"], 4),
+    "KR-E": (100, 0.0, Q1, "off track", ["no check-in", "flat at zero"], 4),  # no check-in yet: current = Start
+    "KR-F": (3, 0.30, Q1, "on track", [], 0),  # team Gamma is unknown: mode Unknown
+    "KR-G": (10, 10 / 60, S, "on track", [], 1),  # 6-month cycle
+}
+
+
+@pytest.fixture
+def krs(review_db):
+    frame = review_of(review_db, AS_OF).key_results()
+    return {row["kr_id"]: row for row in frame.to_dict("records")}
+
+
+@pytest.mark.parametrize("kr_id", sorted(EXPECTED))
+def test_each_key_result_has_the_hand_computed_measures(krs, kr_id):
+    current, progress, expected, status, stalled, weeks = EXPECTED[kr_id]
+    kr = krs[kr_id]
+    assert kr["current"] == pytest.approx(current)
+    assert kr["progress"] == pytest.approx(progress)
+    assert kr["progress_clamped"] == pytest.approx(min(1.0, max(0.0, progress)))
+    assert kr["expected"] == pytest.approx(expected)
+    assert kr["status"] == status
+    assert list(kr["stalled"]) == stalled
+    assert kr["weeks_since_change"] == weeks
+
+
+def test_the_review_covers_every_cycle_that_contains_the_date(review_db):
+    assert review_of(review_db, AS_OF).cycles == ["2026-Q1", "2026-S"]
+
+
+def test_a_key_result_of_an_unknown_team_counts_as_mode_unknown(krs):
+    assert krs["KR-F"]["mode"] == "Unknown"
+    assert krs["KR-D"]["mode"] == "KPI"
+
+
+def test_an_as_of_date_before_the_latest_check_in_uses_only_the_weeks_started_by_then(review_db):
+    # Tuesday Jan 20: the week of Jan 19 has started, the week of Jan 26 has not.
+    krs = review_of(review_db, dt.date(2026, 1, 20)).key_results().set_index("kr_id")
+    assert krs.loc["KR-A", "current"] == 30
+    assert krs.loc["KR-A", "expected"] == pytest.approx(19 / 89)
+    assert krs.loc["KR-F", "current"] == 0  # its only check-in is in the week of Jan 26
+    assert krs.loc["KR-B", "stalled"].tolist() == []  # 45, 40, 40: not yet three equal values
+
+
+def test_value_stream_progress_is_the_mean_clamped_progress_of_its_key_results(review_db):
+    streams = review_of(review_db, AS_OF).value_streams().set_index(["value_stream", "cycle"])
+    cx = streams.loc[("Customer experience", "2026-Q1")]
+    assert cx["progress"] == pytest.approx((0.40 + 0.25 + 0.30) / 3)
+    assert cx["expected"] == pytest.approx(Q1)
+    assert cx["status"] == "on track"
+    assert cx["key_results"] == 3
+    stores = streams.loc[("Stores", "2026-Q1")]
+    assert stores["progress"] == pytest.approx((1.0 + 0 + 0) / 3)  # KR-C counts as 1, not 1.5
+    assert streams.loc[("Customer experience", "2026-S"), "progress"] == pytest.approx(10 / 60)
+    assert len(streams) == 3
+
+
+def test_status_thresholds_are_configurable(review_db):
+    from okra_dash.review import Thresholds
+
+    strict = Thresholds(on_track_margin=0.0, at_risk_margin=0.05)
+    krs = review_of(review_db, AS_OF, thresholds=strict).key_results().set_index("kr_id")
+    assert krs.loc["KR-A", "status"] == "on track"  # 0.40 >= 0.337
+    assert krs.loc["KR-B", "status"] == "off track"  # 0.25 < 0.337 - 0.05
+    assert krs.loc["KR-F", "status"] == "at risk"  # 0.30 >= 0.287
+
+
+def test_the_split_compares_okr_kpi_and_unknown_teams(review_db):
+    split = review_of(review_db, AS_OF).split().set_index("mode")
+    assert list(split.index) == ["OKR", "KPI", "Unknown"]
+    okr, kpi, unknown = split.loc["OKR"], split.loc["KPI"], split.loc["Unknown"]
+    assert (okr["teams"], okr["key_results"]) == (2, 4)
+    assert okr["progress"] == pytest.approx((0.40 + 0.25 + 1.0 + 10 / 60) / 4)
+    assert okr["on_track_share"] == pytest.approx(1.0)
+    # Q1 has 5 weeks by Jan 31 (from the week of Dec 29), 2026-S has 4; A, B, C, G checked 4, 4, 2, 3.
+    assert okr["checkin_discipline"] == pytest.approx(13 / 19)
+    assert (kpi["teams"], kpi["key_results"]) == (1, 2)
+    assert kpi["progress"] == pytest.approx(0.0)
+    assert kpi["on_track_share"] == pytest.approx(0.0)
+    assert kpi["checkin_discipline"] == pytest.approx(4 / 10)
+    assert (unknown["teams"], unknown["key_results"]) == (1, 1)
+    assert unknown["checkin_discipline"] == pytest.approx(1 / 5)
+
+
+def test_busy_without_results_needs_three_done_actions_and_off_track(review_db):
+    busy = review_of(review_db, AS_OF).busy_without_results()
+    # KR-A also has 3 actions done, but it is on track.
+    assert busy[["kr_id", "done_actions"]].values.tolist() == [["KR-E", 3]]
+
+
+def test_changes_since_last_week_list_status_moves_and_new_stalls(review_db):
+    changes = review_of(review_db, AS_OF).changes().set_index("kr_id")
+    assert sorted(changes.index) == ["KR-B", "KR-C", "KR-D", "KR-E", "KR-F"]
+    assert list(changes.loc["KR-B", "new_stalls"]) == ["no movement"]
+    assert list(changes.loc["KR-C", "new_stalls"]) == ["no check-in"]
+    assert list(changes.loc["KR-D", "new_stalls"]) == ["flat at zero"]
+    assert (changes.loc["KR-F", "status_before"], changes.loc["KR-F", "status_now"]) == ("off track", "on track")
+
+
+def test_stalls_are_only_flagged_for_cycles_that_contain_the_date(review_db):
+    # After Q1 ended, its KRs are no longer "stalled": the cycle is closed.
+    review = review_of(review_db, dt.date(2026, 4, 15), cycles=["2026-Q1"])
+    krs = review.key_results()
+    assert krs["expected"].tolist() == [1.0] * 6
+    assert all(len(reasons) == 0 for reasons in krs["stalled"])
+
+
+def test_no_check_in_waits_until_the_cycle_is_two_weeks_old(review_db):
+    # Jan 10: Q1 started 9 days ago, so KR-E (never checked in) is not yet "no check-in".
+    krs = review_of(review_db, dt.date(2026, 1, 10)).key_results().set_index("kr_id")
+    assert list(krs.loc["KR-E", "stalled"]) == []
+    krs = review_of(review_db, dt.date(2026, 1, 15)).key_results().set_index("kr_id")
+    assert list(krs.loc["KR-E", "stalled"]) == ["no check-in"]
