@@ -75,8 +75,9 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
     body = table.raw.rows[table.header_index + 1:]
     if not body or not weeks:
         return pd.DataFrame(columns=COLUMNS)
-    width = max(index for index, _, _ in weeks) + 1
-    frame = pd.DataFrame(body).reindex(columns=range(max(width, table.columns["KR ID"] + 1)))
+    # The API leaves trailing empty cells out, so rows differ in length: pad them.
+    width = max(max(index for index, _, _ in weeks), table.columns["KR ID"]) + 1
+    frame = pd.DataFrame([list(row[:width]) + [None] * (width - len(row)) for row in body])
     known, kept, rows = set(windows["kr_id"]), set(), []
     ids = frame[table.columns["KR ID"]]
     for position, cell in enumerate(ids):
@@ -178,7 +179,7 @@ def _inside_cycles(found: pd.DataFrame, windows: pd.DataFrame, issues: Issues) -
     outside = ((week > pd.to_datetime(merged["end"]))
                | (week + pd.Timedelta(days=6) < pd.to_datetime(merged["start"]))).to_numpy()
     for item in merged[outside].itertuples():
-        issues.add(TAB, int(item.row), item.column, _raw_value(item.value),
+        issues.add(TAB, int(item.row), item.column, item.value,
                    f"the week of {item.week} is outside cycle {item.cycle} ({item.start} to {item.end}) "
                    f"of KR '{item.kr_id}'; the cell was left out", int(item.col))
     kept = merged[~outside][COLUMNS].reset_index(drop=True)
@@ -187,7 +188,3 @@ def _inside_cycles(found: pd.DataFrame, windows: pd.DataFrame, issues: Issues) -
     kept["value"] = kept["value"].astype("float64")
     kept["confidence"] = kept["confidence"].astype("float64")
     return kept
-
-
-def _raw_value(value: float) -> str:
-    return cells.text(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from okra_dash import store
@@ -12,10 +13,17 @@ from okra_dash.sources import read_source
 from okra_dash.workbook import Workbook
 
 
-def sync(source: str | Workbook, db: Path | None = None,
-         now: dt.datetime | None = None) -> store.SyncResult:
-    """Sync a source into the database; raises SourceError, leaving the database as it was."""
+def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None = None,
+         progress: Callable[[str], None] | None = None) -> store.SyncResult:
+    """Sync a source into the database; raises SourceError, leaving the database as it was.
+
+    progress, when given, is told each step in a few words (the dashboard shows them).
+    """
+    say = progress or (lambda step: None)
     started = time.perf_counter()
+    say(f"Reading {source if isinstance(source, str) else source.source}")
     book = source if isinstance(source, Workbook) else read_source(source)
+    say(f"Checking {sum(len(tab.rows) for tab in book.tabs.values())} rows")
     parsed = parse(book)
+    say(f"Saving {parsed.rows['Key results']} key results and {parsed.rows['Check-ins']} check-ins")
     return store.write(book, parsed, Path(db or store.default_path()), started, now)

@@ -21,6 +21,12 @@ CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, on_track_margin, at_
 
 CREATE OR REPLACE TEMP MACRO clamp01(x) AS greatest(0.0, least(1.0, x));
 
+-- The elapsed share of a cycle window on a date: the linear pace ("expected").
+CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
+    CASE WHEN end_date = start_date THEN CAST(CAST(as_of AS DATE) >= start_date AS DOUBLE)
+         ELSE clamp01(date_diff('day', start_date, CAST(as_of AS DATE)) / date_diff('day', start_date, end_date))
+    END;
+
 CREATE OR REPLACE TEMP MACRO kr_measures(as_of, on_track_margin, at_risk_margin, movement_checkins,
                                          no_checkin_days, flat_elapsed) AS TABLE
 WITH kr AS (
@@ -28,9 +34,7 @@ WITH kr AS (
            coalesce(t.mode, 'Unknown') AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
            k."row", c.start_date, c.end_date,
            CAST(as_of AS DATE) AS as_of_date,
-           CASE WHEN c.end_date = c.start_date THEN CAST(CAST(as_of AS DATE) >= c.start_date AS DOUBLE)
-                ELSE clamp01(date_diff('day', c.start_date, CAST(as_of AS DATE))
-                             / date_diff('day', c.start_date, c.end_date)) END AS expected
+           cycle_elapsed(c.start_date, c.end_date, as_of) AS expected
     FROM key_results AS k
     JOIN objectives AS o USING (objective_id)
     JOIN cycles AS c USING (cycle)

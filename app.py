@@ -1,0 +1,22 @@
+"""okra-dash: the weekly OKR review. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+from okra_dash.ui import data, sidebar
+
+st.set_page_config(page_title="okra-dash", page_icon="🎯", layout="wide")
+
+PAGES = "okra_dash/ui/pages"
+navigation = st.navigation([
+    st.Page(f"{PAGES}/weekly_review.py", title="Weekly review", icon=":material/insights:", default=True),
+    st.Page(f"{PAGES}/value_streams.py", title="Value streams", icon=":material/account_tree:"),
+    st.Page(f"{PAGES}/stalled.py", title="Stalled KRs", icon=":material/hourglass_empty:"),
+    st.Page(f"{PAGES}/okr_vs_kpi.py", title="OKR vs KPI", icon=":material/compare_arrows:"),
+    st.Page(f"{PAGES}/retrospective.py", title="Retrospective", icon=":material/history:"),
+    st.Page(f"{PAGES}/data_quality.py", title="Data quality", icon=":material/rule:"),
+])
+problem = data.ensure_data()
+st.session_state["view"] = sidebar.render()
+if problem:
+    st.warning(problem, icon=":material/sync_problem:")
+navigation.run()

@@ -1,0 +1,71 @@
+"""Altair charts as pure functions of DataFrames: colour means status, one palette everywhere."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+STATUSES = ["on track", "at risk", "off track"]
+STATUS_COLORS = ["#2e7d32", "#f9a825", "#c62828"]
+STATUS_SCALE = alt.Scale(domain=STATUSES, range=STATUS_COLORS)
+BANDS = ["missed", "estimation lesson", "achieved", "reached"]
+BAND_COLORS = ["#c62828", "#f9a825", "#7cb342", "#2e7d32"]
+
+
+def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars of progress per value stream, a black tick at the expected pace."""
+    data = streams.assign(label=streams["value_stream"] + " · " + streams["cycle"])
+    y = alt.Y("label:N", title=None, sort=None)
+    bars = alt.Chart(data).mark_bar(height=22).encode(
+        x=alt.X("progress:Q", title="Progress (% of the way from Start to Target)",
+                axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=y,
+        color=alt.Color("status:N", scale=STATUS_SCALE, title="Status"),
+        tooltip=[alt.Tooltip("value_stream:N", title="Value stream"), alt.Tooltip("progress:Q", format=".0%"),
+                 alt.Tooltip("expected:Q", format=".0%", title="Expected pace"), "key_results:Q"],
+    )
+    pace = alt.Chart(data).mark_tick(color="black", thickness=3, size=30).encode(
+        x="expected:Q", y=y, tooltip=[alt.Tooltip("expected:Q", format=".0%", title="Expected pace")])
+    return alt.layer(bars, pace).properties(
+        title="Value-stream progress against the expected pace (black tick)", height=alt.Step(40))
+
+
+def burn_up(checkins: pd.DataFrame, kr: dict) -> alt.Chart:
+    """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end)."""
+    unit = f" ({kr['unit']})" if kr.get("unit") else ""
+    pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]], "value": [kr["start_value"], kr["target"]],
+                         "series": ["pace", "pace"]})
+    y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(zero=False))
+    x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]))
+    pace_line = alt.Chart(pace).mark_line(strokeDash=[6, 4], color="gray").encode(x=x, y=y)
+    actual = alt.Chart(checkins).mark_line(point=True, color=STATUS_COLORS[STATUSES.index(kr["status"])]).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}")])
+    return alt.layer(pace_line, actual).properties(
+        title=f"{kr['kr_id']}: weekly values against the pace line (dashed)", height=300)
+
+
+def split_comparison(split: pd.DataFrame) -> alt.Chart:
+    """OKR and KPI teams side by side on progress, on-track share and check-in discipline."""
+    long = split.melt(id_vars="mode", value_vars=["progress", "on_track_share", "checkin_discipline"],
+                      var_name="measure", value_name="share")
+    long["measure"] = long["measure"].map({"progress": "Mean progress", "on_track_share": "On track",
+                                           "checkin_discipline": "Check-in discipline"})
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("mode:N", title=None),
+        y=alt.Y("share:Q", title="Share (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("mode:N", title="Mode"),
+        column=alt.Column("measure:N", title=None),
+        tooltip=["mode:N", "measure:N", alt.Tooltip("share:Q", format=".0%")],
+    ).properties(title="OKR-driven and KPI-driven teams, side by side", width=140)
+
+
+def achievement_distribution(retro: pd.DataFrame, by: str, title: str) -> alt.Chart:
+    """How many key results ended in each achievement band, per team or value stream."""
+    return alt.Chart(retro).mark_bar().encode(
+        y=alt.Y(f"{by}:N", title=None),
+        x=alt.X("count():Q", title="Key results"),
+        color=alt.Color("band:N", scale=alt.Scale(domain=BANDS, range=BAND_COLORS), title="Final achievement",
+                        sort=BANDS),
+        order=alt.Order("band_order:Q"),
+        tooltip=[f"{by}:N", "band:N", "count():Q"],
+    ).transform_calculate(band_order=f"indexof({BANDS}, datum.band)").properties(title=title)

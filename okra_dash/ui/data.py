@@ -1,0 +1,128 @@
+"""The dashboard's data access: the database path, the source, cached query results.
+
+Results are cached keyed by the database file's version (inode, mtime), so a
+filter click reuses them and a sync, from this app or from cron, shows at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from okra_dash import queries, store
+from okra_dash.errors import SourceError
+from okra_dash.review import Review, Thresholds
+from okra_dash.sources import google_sheet_key
+from okra_dash.sync import sync
+
+DEFAULT_MAX_AGE_MIN = 60
+
+
+def db_path() -> Path:
+    return store.default_path()
+
+
+def _secret(name: str) -> object:
+    """A value of the [okra] table in secrets.toml, or None; no secrets file is fine."""
+    try:
+        return st.secrets.get("okra", {}).get(name)
+    except Exception:  # StreamlitSecretNotFoundError (no file) or a malformed file
+        return None
+
+
+def configured_source() -> str | None:
+    """The source set by OKRA_SOURCE or `[okra] source` in secrets.toml, if any."""
+    return os.environ.get("OKRA_SOURCE") or _secret("source")
+
+
+def max_age() -> dt.timedelta:
+    minutes = os.environ.get("OKRA_MAX_AGE_MINUTES") or _secret("max_age_minutes") or DEFAULT_MAX_AGE_MIN
+    return dt.timedelta(minutes=float(minutes))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _frame(db: str, version: tuple, name: str, as_of: dt.date, cycles: tuple, thresholds: Thresholds,
+           extra: tuple) -> pd.DataFrame:
+    del version  # part of the cache key only: a new file means new results
+    con = store.connect(Path(db))
+    try:
+        review = Review(con, as_of, thresholds, list(cycles))
+        return queries.frame(con, name, **review.params, **dict(extra))
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar chose: the data, the date, the cycles and thresholds every page shows."""
+
+    db: str
+    version: tuple
+    as_of: dt.date
+    cycles: tuple[str, ...]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def frame(self, name: str, **extra: object) -> pd.DataFrame:
+        """A named query's rows for this view (cached until the file changes)."""
+        frozen = tuple(sorted((key, tuple(value) if isinstance(value, list) else value)
+                              for key, value in extra.items()))
+        return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen).copy()
+
+
+def unfiltered(name: str, as_of: dt.date) -> pd.DataFrame:
+    """A query that needs only the date (the cycle list), before a View exists."""
+    path = db_path()
+    return _frame(str(path), store.version(path), name, as_of, (), Thresholds(), ())
+
+
+def last_sync() -> dict | None:
+    log = unfiltered("sync_log", dt.date.today())
+    return log.iloc[0].to_dict() if len(log) else None
+
+
+def sync_source() -> str:
+    """What "Sync now" reads: the configured source, else what the last sync read, else the demo."""
+    source = configured_source()
+    if source:
+        return source
+    last = last_sync() if db_path().exists() else None
+    if last is None:
+        return "demo"
+    return last["sheet_url"] if last["kind"] == "google-sheet" else last["source"]
+
+
+def current_view() -> View:
+    """The View the sidebar built for this run (set by app.py before the page runs)."""
+    return st.session_state["view"]
+
+
+def run_sync(source: str, say=None) -> store.SyncResult:
+    return sync(source, db_path(), progress=say)
+
+
+def ensure_data() -> str | None:
+    """Before the first page: sync the demo on a fresh machine, or a configured sheet that is stale.
+
+    Returns a sentence to show when a sync on open failed (the previous data stays).
+    """
+    if st.session_state.get("_data_checked"):
+        return None
+    st.session_state["_data_checked"] = True
+    path, source = db_path(), configured_source()
+    try:
+        if not path.exists():
+            with st.spinner(f"First start: syncing {source or 'the demo workbook'}…"):
+                run_sync(source or "demo")
+        elif source and google_sheet_key(source):
+            last = last_sync()
+            if last is None or dt.datetime.now() - pd.Timestamp(last["synced_at"]).to_pydatetime() > max_age():
+                with st.spinner("The data is older than the configured age: syncing the sheet…"):
+                    run_sync(source)
+    except SourceError as error:
+        return f"Sync on open failed: {error} Showing the data of the last successful sync."
+    return None

@@ -1,0 +1,32 @@
+"""Data quality: every cell that could not be read, with a link to it, and the sync history."""
+
+import streamlit as st
+
+from okra_dash.links import cell_url
+from okra_dash.ui import data
+
+view = data.current_view()
+st.title("Data quality")
+issues = view.frame("issues")
+log = view.frame("sync_log")
+sheet = log["sheet_url"].iloc[0] if len(log) and log["kind"].iloc[0] == "google-sheet" else None
+if sheet:
+    issues["link"] = [cell_url(sheet, gid, row, col) for gid, row, col in zip(issues["gid"], issues["row"],
+                                                                              issues["col"])]
+st.metric("Data issues in the last sync", len(issues))
+if issues.empty:
+    st.success("Every cell of the last sync could be read.")
+else:
+    st.caption("Each of these cells was left out of the figures; everything else loaded. Fix them in the sheet "
+               "and sync again.")
+    st.dataframe(issues, hide_index=True, column_order=["tab", "row", "column", "value", "problem", "link"],
+                 column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
+                                "column": "Column", "value": "Typed", "problem": st.column_config.TextColumn(
+                                    "Problem", width="large"),
+                                "link": st.column_config.LinkColumn("In the sheet", display_text="open cell")})
+
+st.subheader("Sync history")
+st.dataframe(log, hide_index=True, column_config={
+    "sync_id": st.column_config.NumberColumn("Sync", format="%d"), "synced_at": "When", "source": "Source",
+    "kind": "Kind", "sheet_url": None, "rows_per_tab": "Rows per tab", "issues": "Data issues",
+    "duration_s": st.column_config.NumberColumn("Seconds", format="%.2f")})

@@ -1,0 +1,40 @@
+"""OKR vs KPI: OKR-driven and KPI-driven teams side by side, who contributes where, and every team."""
+
+import pandas as pd
+import streamlit as st
+
+from okra_dash.ui import charts, data, tables
+
+view = data.current_view()
+st.title("OKR-driven and KPI-driven teams")
+st.caption("Agile, project and innovation teams steer by objectives and key results; operational teams such as a "
+           "support hotline steer by KPIs. Both own key results. Teams are compared, never individuals.")
+
+split = view.frame("split")
+cols = st.columns(len(split))
+for col, group in zip(cols, split.itertuples()):
+    with col.container(border=True):
+        st.subheader(f"{group.mode} teams")
+        inner = st.columns(2)
+        inner[0].metric("Teams", int(group.teams))
+        inner[1].metric("Key results", int(group.key_results))
+        inner[0].metric("Mean progress", tables.percent(group.progress))
+        inner[1].metric("On track", tables.percent(group.on_track_share))
+        st.metric("Check-in discipline", tables.percent(group.checkin_discipline),
+                  help="Share of the cycle's weeks so far that have a check-in, over the group's key results.")
+if split["key_results"].sum():
+    st.altair_chart(charts.split_comparison(split[split["key_results"] > 0]))
+
+st.subheader("Who contributes to each value stream")
+contributions = view.frame("stream_modes")
+if not contributions.empty:
+    contributions["teams"] = contributions["teams"].map(", ".join)
+    table = contributions.pivot(index="value_stream", columns="mode", values="teams").fillna("–")
+    st.dataframe(table.reset_index(), hide_index=True, column_config={"value_stream": "Value stream"})
+
+st.subheader("Teams")
+teams = view.frame("teams")
+teams["value_streams"] = teams["value_streams"].map(lambda streams: ", ".join(streams) if len(streams) else "")
+st.dataframe(pd.DataFrame(teams), hide_index=True, column_config={
+    **tables.KR_COLUMNS, "value_streams": "Value streams", "key_results": "Key results",
+    "progress": tables.KR_COLUMNS["progress"], "stalled": st.column_config.NumberColumn("Stalled", format="%d")})

@@ -1,0 +1,40 @@
+-- headline: the weekly review's headline figures for $as_of ("now") and seven days earlier
+-- ("last week"), over $cycles: KRs per status, value streams behind pace, stalled KRs, and
+-- the share of KRs checked in during the ISO week holding the date.
+-- Parameters: $as_of, $cycles, and the thresholds of kr_measures.
+WITH dates AS (
+    SELECT 'now' AS moment, CAST($as_of AS DATE) AS day
+    UNION ALL SELECT 'last week', CAST($as_of AS DATE) - 7
+),
+kr AS (
+    SELECT d.moment, m.*
+    FROM dates AS d,
+         LATERAL (SELECT * FROM kr_measures(d.day, $on_track_margin, $at_risk_margin, $movement_checkins,
+                                            $no_checkin_days, $flat_elapsed)
+                  WHERE list_contains($cycles, cycle)) AS m
+),
+streams AS (
+    SELECT moment, value_stream, cycle,
+           okr_status(avg(progress_clamped), avg(expected), $on_track_margin, $at_risk_margin) AS status
+    FROM kr GROUP BY moment, value_stream, cycle
+),
+checked AS (
+    SELECT kr.moment, count(DISTINCT ch.kr_id) AS n
+    FROM kr JOIN checkins AS ch
+      ON ch.kr_id = kr.kr_id AND ch.week = date_trunc('week', kr.as_of_date)
+    GROUP BY kr.moment
+)
+SELECT d.moment, d.day,
+       count(kr.kr_id) FILTER (WHERE kr.status = 'on track') AS on_track,
+       count(kr.kr_id) FILTER (WHERE kr.status = 'at risk') AS at_risk,
+       count(kr.kr_id) FILTER (WHERE kr.status = 'off track') AS off_track,
+       count(kr.kr_id) AS key_results,
+       (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment AND s.status <> 'on track') AS streams_behind,
+       (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment) AS streams,
+       count(kr.kr_id) FILTER (WHERE len(kr.stalled) > 0) AS stalled,
+       coalesce(max(c.n), 0) / nullif(count(kr.kr_id) FILTER (WHERE kr.in_cycle), 0) AS checked_in_this_week
+FROM dates AS d
+LEFT JOIN kr ON kr.moment = d.moment
+LEFT JOIN checked AS c ON c.moment = d.moment
+GROUP BY d.moment, d.day
+ORDER BY d.day DESC;

@@ -1,0 +1,14 @@
+-- teams: every team with key results in $cycles as of $as_of: its mode, value streams,
+-- key results, mean clamped progress, on-track share and check-in discipline. Teams are
+-- measured, never individuals. Parameters: $as_of, $cycles, and the thresholds of kr_measures.
+SELECT team, mode,
+       list(DISTINCT value_stream ORDER BY value_stream) AS value_streams,
+       count(*) AS key_results,
+       avg(progress_clamped) AS progress,
+       avg(CAST(status = 'on track' AS DOUBLE)) AS on_track_share,
+       sum(checked_weeks) / nullif(sum(elapsed_weeks), 0) AS checkin_discipline,
+       count(*) FILTER (WHERE len(stalled) > 0) AS stalled
+FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+WHERE list_contains($cycles, cycle)
+GROUP BY team, mode
+ORDER BY mode, team;

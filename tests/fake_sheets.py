@@ -1,0 +1,144 @@
+"""A small fake of the Google Sheets API on 127.0.0.1, for driving real gspread in tests.
+
+It serves the OAuth token endpoint, spreadsheet metadata and values:batchGet for
+workbooks given as {title: rows}, counts every request, and can be told to fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlparse
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+@dataclass
+class Fault:
+    status: int = 500
+    body: str = '{"error": {"code": 500, "message": "Internal error", "status": "INTERNAL"}}'
+    delay_s: float = 0.0
+    headers: dict = field(default_factory=dict)
+    times: int = 1_000_000  # how many requests fail before the fake answers normally again
+
+
+def trimmed(rows: list[list]) -> list[list]:
+    """Rows as the API sends them: trailing empty cells and rows left out."""
+    out = []
+    for row in rows:
+        row = list(row)
+        while row and row[-1] in ("", None):
+            row.pop()
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+class FakeSheets:
+    def __init__(self, books: dict[str, dict[str, list[list]]]):
+        self.books = books  # key -> {tab title: rows}
+        self.requests: list[tuple[str, str]] = []  # (method, path) of Sheets API calls
+        self.token_requests: list[dict] = []
+        self.faults: dict[str, Fault] = {}  # "metadata" / "values" / "token" -> Fault
+        self.auth_headers: list[str] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> FakeSheets:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def service_account(self, email: str = "okra-reader@demo-project.iam.gserviceaccount.com") -> dict:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+        return {"type": "service_account", "project_id": "demo-project", "private_key_id": "k1",
+                "private_key": pem, "client_email": email, "client_id": "1",
+                "token_uri": f"{self.root}/token"}
+
+    def _fault(self, kind: str) -> Fault | None:
+        fault = self.faults.get(kind)
+        if fault and fault.times > 0:
+            fault.times -= 1
+            return fault
+        return None
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def _send(self, status: int, body: str, headers: dict | None = None) -> None:
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _maybe_fail(self, kind: str) -> bool:
+                fault = fake._fault(kind)
+                if fault is None:
+                    return False
+                time.sleep(fault.delay_s)
+                self._send(fault.status, fault.body, fault.headers)
+                return True
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = parse_qs(self.rfile.read(length).decode())
+                assertion = form.get("assertion", [""])[0]
+                claims = json.loads(base64.urlsafe_b64decode(assertion.split(".")[1] + "==")) if assertion else {}
+                fake.token_requests.append(claims)
+                if self._maybe_fail("token"):
+                    return
+                self._send(200, json.dumps({"access_token": "fake-token", "expires_in": 3600,
+                                            "token_type": "Bearer"}))
+
+            def do_GET(self):
+                url = urlparse(self.path)
+                fake.requests.append(("GET", url.path))
+                fake.auth_headers.append(self.headers.get("Authorization", ""))
+                parts = url.path.split("/")  # /v4/spreadsheets/{key}[/values:batchGet]
+                key = parts[3] if len(parts) > 3 else ""
+                book = fake.books.get(key)
+                kind = "values" if url.path.endswith("values:batchGet") else "metadata"
+                if self._maybe_fail(kind):
+                    return
+                if book is None:
+                    self._send(404, json.dumps({"error": {"code": 404, "message": "Requested entity was not found.",
+                                                          "status": "NOT_FOUND"}}))
+                    return
+                if kind == "metadata":
+                    sheets = [{"properties": {"sheetId": 100 + i, "title": title}} for i, title in enumerate(book)]
+                    self._send(200, json.dumps({"sheets": sheets}))
+                    return
+                ranges = parse_qs(url.query).get("ranges", [])
+                value_ranges = []
+                for name in ranges:
+                    title = unquote(name)
+                    if title.startswith("'") and title.endswith("'"):
+                        title = title[1:-1].replace("''", "'")
+                    value_ranges.append({"range": name, "majorDimension": "ROWS",
+                                         "values": trimmed(book.get(title, []))})
+                self._send(200, json.dumps({"spreadsheetId": key, "valueRanges": value_ranges}))
+
+        return Handler

@@ -1,0 +1,105 @@
+"""`python -m okra_dash sync` and `report`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okra_dash.cli import main
+from tests.conftest import REVIEW, write_csv_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=ROOT, env=None):
+    return subprocess.run([sys.executable, "-m", "okra_dash", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=120)
+
+
+def test_sync_exits_0_and_counts_rows_and_issues(tmp_path):
+    result = run("sync", "--source", str(REVIEW), "--db", str(tmp_path / "okra.duckdb"))
+    assert result.returncode == 0, result.stderr
+    assert "7 key results" in result.stdout
+    assert "1 data issues" in result.stdout
+
+
+def test_the_database_defaults_to_okra_db_then_okra_duckdb_in_the_working_directory(tmp_path):
+    assert run("sync", "--source", str(REVIEW), cwd=tmp_path).returncode == 0
+    assert (tmp_path / "okra.duckdb").is_file()
+    env_db = tmp_path / "elsewhere.duckdb"
+    assert run("sync", "--source", str(REVIEW), cwd=tmp_path, env={"OKRA_DB": str(env_db)}).returncode == 0
+    assert env_db.is_file()
+
+
+@pytest.mark.parametrize("make_source, message", [
+    (lambda tmp: str(tmp / "missing.xlsx"), "There is no file"),
+    (lambda tmp: str(write_csv_folder(tmp / "no-krs", {"Teams": [["Team", "Mode"]]})), "no 'Objectives' tab"),
+    (lambda tmp: "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "No Google credentials"),
+], ids=["missing-file", "missing-tab", "sheet-without-credentials"])
+def test_an_unusable_source_exits_2_with_one_sentence_and_the_database_unchanged(tmp_path, make_source, message):
+    db = tmp_path / "okra.duckdb"
+    assert run("sync", "--source", str(REVIEW), "--db", str(db)).returncode == 0
+    before = db.read_bytes()
+    env = {"GOOGLE_APPLICATION_CREDENTIALS": "", "HOME": str(tmp_path)}
+    result = run("sync", "--source", make_source(tmp_path), "--db", str(db), cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_report_json_has_every_field_of_the_contract(review_db, capsys):
+    assert main(["report", "--db", str(review_db), "--as-of", "2026-01-31"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["as_of"] == "2026-01-31"
+    kr = next(kr for kr in data["key_results"] if kr["kr_id"] == "KR-B")
+    assert {"kr_id", "objective_id", "value_stream", "team", "mode", "current", "progress", "expected",
+            "status", "stalled"} <= kr.keys()
+    assert (kr["current"], kr["progress"], kr["status"], kr["stalled"]) == (40.0, 0.25, "on track", ["no movement"])
+    stream = data["value_streams"][0]
+    assert {"value_stream", "cycle", "progress", "expected", "status", "key_results"} <= stream.keys()
+    assert set(data["split"]) == {"OKR", "KPI", "Unknown"}
+    assert data["split"]["KPI"]["checkin_discipline"] == pytest.approx(0.4)
+    assert {"teams", "key_results", "progress", "on_track_share", "checkin_discipline"} <= data["split"]["OKR"].keys()
+    assert data["issues"] == [{"tab": "Key results", "row": 7, "column": "Team", "value": "Gamma",
+                               "problem": "team 'Gamma' is not in the Teams tab; it counts as mode Unknown"}]
+
+
+def test_report_thresholds_and_cycle_can_be_set_on_the_command_line(review_db, capsys):
+    main(["report", "--db", str(review_db), "--as-of", "2026-01-31", "--cycle", "2026-S",
+          "--on-track-margin", "0", "--at-risk-margin", "0"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["cycles"] == ["2026-S"]
+    assert [kr["kr_id"] for kr in data["key_results"]] == ["KR-G"]
+    assert data["key_results"][0]["status"] == "on track"  # 0.167 >= 0.144
+
+
+def test_the_markdown_digest_gives_headline_streams_stalls_changes_and_issues(review_db, capsys):
+    main(["report", "--db", str(review_db), "--as-of", "2026-01-31", "--format", "markdown"])
+    digest = capsys.readouterr().out
+    assert "**5 of 7 key results on track**, 0 at risk, 2 off track." in digest
+    assert "| Stores | 33% | 34% | on track | 3 |" in digest
+    assert "- **KR-D** Calls answered in 1 minute (Hotline, Stores): no movement, flat at zero; 4 weeks" in digest
+    assert "## What changed since last week" in digest and "off track → on track" in digest
+    assert "## Busy without results" in digest and "**KR-E**" in digest
+    assert "## Data issues to fix (1)" in digest
+    assert "| KPI | 1 | 2 | 0% | 0% | 40% |" in digest
+
+
+def test_report_without_a_database_exits_2_and_says_how_to_sync(tmp_path):
+    result = run("report", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 2
+    assert "sync --source demo" in result.stderr
+
+
+def test_a_bad_as_of_date_is_refused_by_the_parser(review_db, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "--db", str(review_db), "--as-of", "31/01/2026"])
+    assert exit_info.value.code == 2
+    assert "not a date like" in capsys.readouterr().err

@@ -1,0 +1,63 @@
+"""Guards for the project's conventions: named SQL runs, the core has no UI imports, commands are documented."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okra_dash import queries, store
+from okra_dash.cli import build_parser
+from okra_dash.review import Review, Thresholds
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_FILES = sorted(path.stem for path in (ROOT / "sql").glob("*.sql"))
+WRITERS = {"schema", "measures", "record_kr_history"}  # run by store.py on its own connections
+FILTERS = {"kr_id": "KR-A", "value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
+EMPTY_ON_THE_FIXTURE = {"focus", "moved_targets"}  # the review workbook has neither
+
+
+@pytest.mark.parametrize("name", sorted(set(SQL_FILES) - WRITERS))
+def test_every_named_query_runs_against_the_schema(review_db, name):
+    review = Review(store.connect(review_db), dt.date(2026, 1, 31))
+    frame = queries.frame(review.con, name, **review.params, **FILTERS)
+    assert frame.empty == (name in EMPTY_ON_THE_FIXTURE), name
+
+
+@pytest.mark.parametrize("name", SQL_FILES)
+def test_every_sql_file_opens_with_a_comment_saying_what_it_returns(name):
+    first = queries.load(name).lstrip().splitlines()[0]
+    assert first.startswith(f"-- {name}:"), first
+
+
+def test_sheet_text_never_reaches_sql_as_anything_but_a_bound_value():
+    # Only constants (table names) and the file path are ever formatted into SQL.
+    for path in (ROOT / "okra_dash").glob("*.py"):
+        for line in path.read_text().splitlines():
+            if re.search(r"execute\(f[\"']", line):
+                assert re.search(r"\{(table|_sql_string\(str\((live|path)\)\))\}", line), (path.name, line)
+
+
+def test_the_core_imports_no_streamlit_or_altair():
+    code = ("import sys, okra_dash.cli, okra_dash.sync, okra_dash.report, okra_dash.gsheet, okra_dash.demo;"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_command_has_help_and_a_readme_mention():
+    readme = (ROOT / "README.md").read_text()
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name, parser in commands.items():
+        assert parser.description, name
+        assert f"python -m okra_dash {name}" in readme, name
+
+
+def test_every_threshold_is_a_report_option_and_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in Thresholds.names():
+        assert f"--{name.replace('_', '-')}" in readme, name

@@ -1,0 +1,125 @@
+"""The Google Sheet source through real gspread and google-auth, against the fake API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import gspread
+import pytest
+
+from okra_dash import gsheet
+from okra_dash.errors import SourceError
+from okra_dash.sync import sync
+from tests.conftest import read_tabs, REVIEW, review_of
+from tests.fake_sheets import Fault, FakeSheets
+from tests.test_measures import AS_OF, EXPECTED
+
+KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def as_api_values(tabs):
+    """Cells as UNFORMATTED_VALUE sends them: numbers as numbers, dates as serial days."""
+    out = {}
+    for title, rows in tabs.items():
+        out[title] = [[float(c) if c.replace(".", "", 1).isdigit() else c for c in row] for row in rows]
+    out["Check-ins"][0][2] = 46027.0  # a date cell: 2026-01-05
+    return out
+
+
+@pytest.fixture
+def fake():
+    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as server:
+        yield server
+
+
+@pytest.fixture
+def credentials(fake, tmp_path, monkeypatch):
+    path = tmp_path / "service_account.json"
+    info = fake.service_account()
+    path.write_text(json.dumps(info))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+    monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+    return info
+
+
+def test_a_google_sheet_syncs_to_the_hand_computed_figures_in_two_requests(fake, credentials, tmp_path):
+    db = tmp_path / "okra.duckdb"
+    sync(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0", db)
+    assert len(fake.requests) == 2
+    assert fake.requests[1][1].endswith("values:batchGet")
+    krs = review_of(db, AS_OF).key_results().set_index("kr_id")
+    for kr_id, (current, progress, _, status, stalled, _) in EXPECTED.items():
+        assert (krs.loc[kr_id, "current"], krs.loc[kr_id, "status"]) == (current, status)
+        assert krs.loc[kr_id, "progress"] == pytest.approx(progress)
+
+
+def test_the_sync_asks_only_for_the_read_only_scope_and_sends_the_token(fake, credentials, tmp_path):
+    sync(KEY, tmp_path / "okra.duckdb")
+    assert fake.token_requests[0]["scope"].split() == gspread.auth.READONLY_SCOPES
+    assert set(fake.auth_headers) == {"Bearer fake-token"}
+
+
+def test_many_extra_tabs_still_cost_two_requests_and_tab_ids_are_kept_for_links(fake, credentials, tmp_path):
+    fake.books[KEY].update({f"Notes {i}": [["x"]] for i in range(20)})
+    db = tmp_path / "okra.duckdb"
+    sync(KEY, db)
+    assert len(fake.requests) == 2
+    con = review_of(db, AS_OF).con
+    assert con.execute("SELECT gid FROM source_tabs WHERE tab = 'Key results'").fetchall() == [(103,)]
+    assert con.execute("SELECT sheet_url FROM sync_log").fetchall() == [(gsheet.sheet_url(KEY),)]
+
+
+def test_no_access_names_the_service_account_to_share_the_sheet_with(fake, credentials, tmp_path):
+    fake.faults["metadata"] = Fault(403, '{"error": {"code": 403, "message": "The caller does not have '
+                                         'permission", "status": "PERMISSION_DENIED"}}')
+    with pytest.raises(SourceError) as error:
+        sync(KEY, tmp_path / "okra.duckdb")
+    assert str(error.value) == (f"The sheet {KEY} is not shared with {credentials['client_email']}: "
+                                f"share it with {credentials['client_email']} as a Viewer.")
+
+
+def test_an_unknown_sheet_says_there_is_no_such_sheet(fake, credentials, tmp_path):
+    with pytest.raises(SourceError, match="There is no Google Sheet with the key 1Zz"):
+        sync("1Zz" + KEY[3:], tmp_path / "okra.duckdb")
+
+
+def test_no_credentials_anywhere_says_where_to_put_them(tmp_path, monkeypatch):
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(gsheet, "SECRETS_FILES", (tmp_path / ".streamlit/secrets.toml",))
+    with pytest.raises(SourceError, match=r"No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS"):
+        sync(KEY, tmp_path / "okra.duckdb")
+
+
+def test_credentials_can_come_from_streamlit_secrets(fake, tmp_path, monkeypatch):
+    info = fake.service_account()
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir()
+    lines = ["[gcp_service_account]"] + [f"{key} = {json.dumps(value)}" for key, value in info.items()]
+    secrets.write_text("\n".join(lines) + "\n")
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+    monkeypatch.setattr(gsheet, "SECRETS_FILES", (secrets,))
+    sync(KEY, tmp_path / "okra.duckdb")
+    assert len(fake.requests) == 2
+
+
+def test_the_cli_syncs_a_sheet_and_a_403_exits_2_leaving_the_database_as_it_was(fake, credentials, tmp_path):
+    db = tmp_path / "okra.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ok = subprocess.run([sys.executable, "-m", "okra_dash", "sync", "--source", KEY, "--db", str(db)],
+                        capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    before = db.read_bytes()
+    fake.faults["values"] = Fault(403, '{"error": {"code": 403, "message": "denied", "status": "PERMISSION_DENIED"}}')
+    failed = subprocess.run([sys.executable, "-m", "okra_dash", "sync", "--source", KEY, "--db", str(db)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert failed.returncode == 2
+    assert "share it with okra-reader@demo-project.iam.gserviceaccount.com" in failed.stderr
+    assert credentials["private_key"].splitlines()[1] not in failed.stderr + failed.stdout + ok.stdout
+    assert db.read_bytes() == before

@@ -1,0 +1,104 @@
+"""The DuckDB file: atomic swaps, history across syncs, moved targets, readers during a sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from okra_dash import store
+from okra_dash.review import Review
+from okra_dash.sync import sync
+from tests.conftest import REVIEW, write_csv_folder
+
+Q1_START = dt.datetime(2025, 12, 20, 9, 0)  # before 2026-Q1 starts
+
+
+def sync_with_target(tmp_path, tabs, target, now, name="book"):
+    tabs["Key results"][1][5] = target  # KR-A's Target
+    folder = write_csv_folder(tmp_path / name, tabs)
+    return sync(str(folder), tmp_path / "okra.duckdb", now=now)
+
+
+def test_each_sync_is_logged_with_source_rows_issues_and_duration(review_db):
+    sync(str(REVIEW), review_db)
+    log = Review(store.connect(review_db), dt.date(2026, 1, 31)).sync_log()
+    assert log["sync_id"].tolist() == [2, 1]
+    latest = log.iloc[0]
+    assert latest["source"] == str(REVIEW)
+    assert latest["kind"] == "csv"
+    assert '"Key results": 7' in latest["rows_per_tab"]
+    assert latest["issues"] == 1
+    assert latest["duration_s"] > 0
+
+
+def test_a_target_changed_after_the_cycle_started_is_a_moved_target(tmp_path, tabs):
+    sync_with_target(tmp_path, tabs, "100", Q1_START)
+    sync_with_target(tmp_path, tabs, "100", dt.datetime(2026, 1, 10, 9))  # unchanged: nothing recorded
+    sync_with_target(tmp_path, tabs, "80", dt.datetime(2026, 1, 20, 9))
+    review = Review(store.connect(tmp_path / "okra.duckdb"), dt.date(2026, 1, 31))
+    moved = review.moved_targets()
+    assert moved[["kr_id", "previous_target", "new_target"]].values.tolist() == [["KR-A", 100.0, 80.0]]
+    assert moved["seen_at"].iloc[0] == dt.datetime(2026, 1, 20, 9)
+    history = review.con.execute("SELECT count(*) FROM kr_history WHERE kr_id = 'KR-A'").fetchall()
+    assert history == [(2,)]
+
+
+def test_a_target_agreed_before_the_cycle_started_is_not_a_moved_target(tmp_path, tabs):
+    sync_with_target(tmp_path, tabs, "100", dt.datetime(2025, 12, 1))
+    sync_with_target(tmp_path, tabs, "80", Q1_START)  # still planning: Q1 starts on Jan 1
+    review = Review(store.connect(tmp_path / "okra.duckdb"), dt.date(2026, 1, 31))
+    assert review.moved_targets().empty
+
+
+def test_a_reader_keeps_its_complete_snapshot_while_a_sync_swaps_the_file(tmp_path, tabs):
+    db = tmp_path / "okra.duckdb"
+    sync(str(REVIEW), db)
+    reader = store.connect(db)
+    before = store.version(db)
+    tabs["Key results"].append(["KR-H", "O1", "Alpha", "New", "0", "5", "", ""])
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    assert store.version(db) != before
+    assert reader.execute("SELECT count(*) FROM key_results").fetchall() == [(7,)]
+    assert store.connect(db).execute("SELECT count(*) FROM key_results").fetchall() == [(8,)]
+
+
+def test_two_syncs_at_once_both_complete_and_both_are_logged(tmp_path):
+    db = tmp_path / "okra.duckdb"
+    errors = []
+
+    def run():
+        try:
+            sync(str(REVIEW), db)
+        except Exception as error:  # any failure fails the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.connect(db).execute("SELECT list(sync_id ORDER BY sync_id) FROM sync_log").fetchall() == [([1, 2],)]
+    assert not list(tmp_path.glob(".okra.duckdb.*.tmp"))
+
+
+def test_a_sync_that_fails_while_storing_leaves_the_previous_file_and_no_temp_file(tmp_path, monkeypatch):
+    db = tmp_path / "okra.duckdb"
+    sync(str(REVIEW), db)
+    before = db.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.queries, "execute", broken)
+    with pytest.raises(OSError, match="disk full"):
+        sync(str(REVIEW), db)
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob(".okra.duckdb.*"))
+
+
+def test_reading_before_any_sync_says_how_to_sync(tmp_path):
+    with pytest.raises(store.NoDataError, match="sync --source demo"):
+        store.connect(tmp_path / "none.duckdb")
