@@ -16,7 +16,10 @@ navigation = st.navigation([
     st.Page(f"{PAGES}/data_quality.py", title="Data quality", icon=":material/rule:"),
 ])
 problem = data.ensure_data()
-st.session_state["view"] = sidebar.render()
+st.session_state["view"] = view = sidebar.render()
 if problem:
     st.warning(problem, icon=":material/sync_problem:")
+if not view.cycles:
+    st.info("The synced workbook has no objectives yet: add some to the Objectives tab and sync again.")
+    st.stop()
 navigation.run()

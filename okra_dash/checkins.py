@@ -124,7 +124,6 @@ def _values(table: Table, raw_values: pd.Series, **where) -> pd.DataFrame:
 
 def _long(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFrame:
     known, kept, found = set(windows["kr_id"]), set(), []
-    week_col = table.columns["Week"]
     value_col = table.columns["Value"]
     dates: dict[str, dt.date | None] = {}
     for row, cell in table.records():

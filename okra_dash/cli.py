@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                             help="a cycle to report on (repeatable; default: the cycles containing the date)")
     defaults = Thresholds()
     for name in Thresholds.names():
-        report_cmd.add_argument(f"--{name.replace('_', '-')}", type=type(getattr(defaults, name)),
-                                default=getattr(defaults, name), help=f"threshold (default {getattr(defaults, name):g})")
+        default = getattr(defaults, name)
+        report_cmd.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default,
+                                help=f"threshold (default {default:g})")
     return parser
 
 

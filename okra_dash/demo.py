@@ -59,7 +59,8 @@ KEY_RESULTS = [
     ("KR5", "CX2", "Checkout squad", "Payment errors per 1,000 orders", 12, 4, "errors", "Outcome", "flat"),
     ("KR6", "CX3", "Delivery app squad", "On-time deliveries", 88, 96, "%", "Outcome", "steady"),
     ("KR7", "CX3", "Fulfilment centre", "Orders picked within 30 minutes", 85, 95, "%", "Outcome", "behind"),
-    ("KR8", "CX4", "Fulfilment centre", "Complaints about freshness per week", 40, 15, "complaints", "Outcome", "ahead"),
+    ("KR8", "CX4", "Fulfilment centre", "Complaints about freshness per week", 40, 15, "complaints", "Outcome",
+     "ahead"),
     ("KR9", "CX5", "Growth marketing", "Net promoter score", 31, 45, "NPS", "Outcome", "silent"),
     ("KR10", "CX5", "Growth marketing", "Referral sign-ups per week", 0, 400, "sign-ups", "Outcome", "zero"),
     ("KR11", "CX6", "Delivery app squad", "App store rating", 4.1, 4.6, "stars", "Outcome", "steady"),
@@ -72,8 +73,10 @@ KEY_RESULTS = [
     ("KR17", "EX1", "People & culture", "Driver retention after 90 days", 62, 75, "%", "Outcome", "steady"),
     ("KR18", "EX1", "People & culture", "Employee NPS", 8, 25, "eNPS", "Outcome", "zero"),
     ("KR19", "PR1", "Finance", "Contribution margin per order", 1.9, 2.6, "€", "Outcome", "ahead"),
-    ("KR20", "PR1", "Finance", "Marketing cost per new customer", 38, 30, "€", "Outcome", "behind"),
-    ("KR21", "PR1", "Finance", "Months until a new store breaks even", 14, 10, "months", "Outcome", "behind"),
+    ("KR20", "PR1", "Finance", "Marketing cost per new customer", 38, 30, "€", "Outcome",
+     "steady"),
+    ("KR21", "PR1", "Finance", "Months until a new store breaks even", 14, 10, "months", "Outcome",
+     "steady"),
 ]
 
 # Share of the way to target after share t of the cycle, per pattern.

@@ -14,8 +14,8 @@ import pytest
 from okra_dash import gsheet
 from okra_dash.errors import SourceError
 from okra_dash.sync import sync
-from tests.conftest import read_tabs, REVIEW, review_of
-from tests.fake_sheets import Fault, FakeSheets
+from tests.conftest import REVIEW, read_tabs, review_of
+from tests.fake_sheets import FakeSheets, Fault
 from tests.test_measures import AS_OF, EXPECTED
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
@@ -53,7 +53,7 @@ def test_a_google_sheet_syncs_to_the_hand_computed_figures_in_two_requests(fake,
     assert len(fake.requests) == 2
     assert fake.requests[1][1].endswith("values:batchGet")
     krs = review_of(db, AS_OF).key_results().set_index("kr_id")
-    for kr_id, (current, progress, _, status, stalled, _) in EXPECTED.items():
+    for kr_id, (current, progress, _, status, _, _) in EXPECTED.items():
         assert (krs.loc[kr_id, "current"], krs.loc[kr_id, "status"]) == (current, status)
         assert krs.loc[kr_id, "progress"] == pytest.approx(progress)
 

@@ -14,8 +14,9 @@ BAND_COLORS = ["#c62828", "#f9a825", "#7cb342", "#2e7d32"]
 
 def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
     """Horizontal bars of progress per value stream, a black tick at the expected pace."""
-    data = streams.assign(label=streams["value_stream"] + " · " + streams["cycle"])
-    y = alt.Y("label:N", title=None, sort=None)
+    several = streams["cycle"].nunique() > 1
+    data = streams.assign(label=streams["value_stream"] + (" · " + streams["cycle"] if several else ""))
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     bars = alt.Chart(data).mark_bar(height=22).encode(
         x=alt.X("progress:Q", title="Progress (% of the way from Start to Target)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -38,7 +39,8 @@ def burn_up(checkins: pd.DataFrame, kr: dict) -> alt.Chart:
     y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(zero=False))
     x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]))
     pace_line = alt.Chart(pace).mark_line(strokeDash=[6, 4], color="gray").encode(x=x, y=y)
-    actual = alt.Chart(checkins).mark_line(point=True, color=STATUS_COLORS[STATUSES.index(kr["status"])]).encode(
+    color = STATUS_COLORS[STATUSES.index(kr["status"])]
+    actual = alt.Chart(checkins).mark_line(point=alt.OverlayMarkDef(color=color), color=color).encode(
         x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}")])
     return alt.layer(pace_line, actual).properties(
         title=f"{kr['kr_id']}: weekly values against the pace line (dashed)", height=300)

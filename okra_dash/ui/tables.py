@@ -8,7 +8,7 @@ import streamlit as st
 
 KR_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR"),
-    "key_result": st.column_config.TextColumn("Key result", width="large"),
+    "key_result": st.column_config.TextColumn("Key result", width="medium"),
     "value_stream": "Value stream",
     "objective_id": "Objective",
     "team": "Team",

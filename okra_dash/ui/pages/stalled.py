@@ -12,8 +12,10 @@ FILTERS = {"vs": ("f_value_streams", "value_streams"), "team": ("f_teams", "team
 
 view = data.current_view()
 st.title("Stalled key results")
-st.caption("Key results with no movement in their last 3 check-ins, no check-in in 14 days, or still at zero a "
-           "third of the way into the cycle. Ask the team in the stand-up: what is happening here?")
+limits = view.thresholds
+st.caption(f"Key results whose last {limits.movement_checkins} check-ins carry one value (no movement), with no "
+           f"check-in in {limits.no_checkin_days} days, or still at zero {limits.flat_elapsed:.0%} of the way into "
+           "the cycle. Ask the team in the stand-up: what is happening here?")
 
 everything = view.frame("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[], min_weeks=0)
 options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(everything["team"].unique()),

@@ -34,7 +34,10 @@ for objective_id, objective in krs.groupby("objective_id", sort=False):
 
 st.subheader("One key result, week by week")
 labels = {kr_id: f"{kr_id} · {title}" for kr_id, title in zip(krs["kr_id"], krs["key_result"])}
-kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, key="kr")
+wanted = st.query_params.get("kr")
+kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, key="kr",
+                     index=list(labels).index(wanted) if wanted in labels else 0)
+st.query_params["kr"] = kr_id  # the URL opens this key result's burn-up
 kr = krs[krs["kr_id"] == kr_id].iloc[0].to_dict()
 checkins = view.frame("kr_checkins", kr_id=kr_id)
 st.altair_chart(charts.burn_up(checkins, kr), width="stretch")
@@ -43,5 +46,5 @@ actions = view.frame("kr_actions", kr_id=kr_id)
 if actions.empty:
     st.caption("No actions recorded.")
 else:
-    st.dataframe(actions, hide_index=True, column_config={"action": st.column_config.TextColumn("Action", width="large"),
-                                                          "due": st.column_config.DateColumn("Due")})
+    st.dataframe(actions, hide_index=True, column_config={
+        "action": st.column_config.TextColumn("Action", width="large"), "due": st.column_config.DateColumn("Due")})

@@ -1,0 +1,196 @@
+"""Every dashboard page under AppTest on the review workbook, asserting the figures it shows.
+
+As of 2026-01-31, cycle 2026-Q1 holds KR-A..KR-F (see test_measures.py): on track A, B, C, F;
+off track D, E. A week earlier (Jan 24) A, B, C were on track and D, E, F off track.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from okra_dash.cli import main
+from okra_dash.sync import sync
+from tests.conftest import REVIEW, read_tabs, write_csv_folder
+
+AS_OF = dt.date(2026, 1, 31)
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGES = "okra_dash/ui/pages"
+
+
+def app(db, monkeypatch, as_of=AS_OF, cycle="2026-Q1", page=None, query=None):
+    monkeypatch.setenv("OKRA_DB", str(db))
+    monkeypatch.delenv("OKRA_SOURCE", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["as_of"] = as_of
+    if cycle:
+        at.session_state["cycle"] = cycle
+    at.run()
+    if page:
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.switch_page(f"{PAGES}/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def deltas(at):
+    return {m.label: m.delta for m in at.metric}
+
+
+def test_the_weekly_review_shows_the_headline_with_changes_since_last_week(review_db, monkeypatch):
+    at = app(review_db, monkeypatch)
+    assert metrics(at) == {"On track": "4", "At risk": "0", "Off track": "2", "Value streams behind pace": "0 of 2",
+                           "Stalled key results": "4", "Checked in this week": "67%"}
+    # Jan 24: 3 on track, 3 off track, 3 stalled (D, E, F); checked in that week: A, B, D = 50%.
+    assert deltas(at) == {"On track": "1", "At risk": "0", "Off track": "-1", "Value streams behind pace": "0",
+                          "Stalled key results": "1", "Checked in this week": "+17 pts"}
+    changes = at.dataframe[0].value
+    assert sorted(changes["kr_id"]) == ["KR-B", "KR-C", "KR-D", "KR-E", "KR-F"]
+    busy = at.dataframe[1].value
+    assert busy["kr_id"].tolist() == ["KR-E"]
+    chart = at.get("vega_lite_chart")[0].proto.spec
+    assert "expected pace" in json.loads(chart)["title"]
+
+
+def test_the_weekly_review_agrees_with_the_report_for_the_same_date_and_cycle(review_db, monkeypatch, capsys):
+    main(["report", "--db", str(review_db), "--as-of", "2026-01-31", "--cycle", "2026-Q1"])
+    report = json.loads(capsys.readouterr().out)
+    shown = metrics(app(review_db, monkeypatch))
+    statuses = [kr["status"] for kr in report["key_results"]]
+    assert shown["On track"] == str(statuses.count("on track"))
+    assert shown["Off track"] == str(statuses.count("off track"))
+    assert shown["Stalled key results"] == str(sum(bool(kr["stalled"]) for kr in report["key_results"]))
+    behind = sum(vs["status"] != "on track" for vs in report["value_streams"])
+    assert shown["Value streams behind pace"] == f"{behind} of {len(report['value_streams'])}"
+
+
+def test_the_value_streams_page_shows_a_stream_its_key_results_and_a_burn_up(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores"})
+    assert metrics(at) == {"Progress": "33%", "Expected pace": "34%", "Status": "on track", "Key results": "3"}
+    objective = at.dataframe[0].value
+    assert objective["kr_id"].tolist() == ["KR-C", "KR-D", "KR-E"]
+    assert objective["progress_clamped"].tolist() == [1.0, 0.0, 0.0]
+    at.selectbox(key="kr").set_value("KR-C").run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["title"] == "KR-C: weekly values against the pace line (dashed)"
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2026-01-01T00:00:00", "2026-03-31T00:00:00"]
+    assert spec["layer"][1]["encoding"]["y"]["title"] == "Value (stores)"
+
+
+def test_the_stalled_page_filters_from_the_url_and_writes_filters_back(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="stalled")
+    assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-B", "KR-C", "KR-D", "KR-E"]
+    at = app(review_db, monkeypatch, page="stalled", query={"reason": "no check-in"})
+    assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-C", "KR-E"]
+    assert at.multiselect(key="f_reasons").value == ["no check-in"]
+    at.multiselect(key="f_teams").set_value(["Hotline"]).run()
+    assert at.dataframe[0].value["kr_id"].tolist() == ["KR-E"]
+    assert at.query_params["team"] == "Hotline"
+    at.number_input(key="f_min_weeks").set_value(5).run()
+    assert at.dataframe[0].value.empty
+    assert at.query_params["min_weeks"] == "5"
+
+
+def test_the_stalled_page_offers_a_csv_of_the_filtered_list(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="stalled", query={"mode": "KPI"})
+    assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-D", "KR-E"]
+    assert at.get("download_button")[0].proto.label == "Download CSV"
+
+
+def test_the_okr_vs_kpi_page_shows_both_kinds_of_team_side_by_side(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="okr_vs_kpi")
+    shown = [(m.label, m.value) for m in at.metric]
+    # OKR: Alpha, Beta; A, B, C; (0.4 + 0.25 + 1) / 3; all on track; (4 + 4 + 2) / 15 weeks.
+    # Metrics come column by column: teams, progress, then key results, on track, then discipline.
+    assert shown[:5] == [("Teams", "2"), ("Mean progress", "55%"), ("Key results", "3"), ("On track", "100%"),
+                         ("Check-in discipline", "67%")]
+    assert shown[5:10] == [("Teams", "1"), ("Mean progress", "0%"), ("Key results", "2"), ("On track", "0%"),
+                           ("Check-in discipline", "40%")]
+    assert shown[10:] == [("Teams", "1"), ("Mean progress", "30%"), ("Key results", "1"), ("On track", "100%"),
+                          ("Check-in discipline", "20%")]
+    teams = at.dataframe[-1].value.set_index("team")
+    assert teams.loc["Hotline", "key_results"] == 2
+
+
+def test_the_retrospective_shows_final_achievement_of_a_closed_cycle(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, as_of=dt.date(2026, 4, 15), cycle="2026-S", page="retrospective")
+    at.selectbox(key="retro_cycle").set_value("2026-Q1").run()
+    # A 0.40, B 0.25, D 0, E 0, F 0.30 missed; C 1.5 reached.
+    assert metrics(at) == {"Missed": "5", "Estimation lesson": "0", "Achieved": "0", "Reached": "1"}
+    assert any("estimation lesson, not a failure" in info.value for info in at.info)
+
+
+def test_the_retrospective_says_when_no_cycle_has_closed(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="retrospective")
+    assert "No cycle has closed yet" in at.info[0].value
+
+
+def test_the_data_quality_page_lists_issues_and_the_sync_history(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="data_quality")
+    assert metrics(at) == {"Data issues in the last sync": "1"}
+    issues = at.dataframe[0].value
+    assert issues[["tab", "row", "column", "value"]].values.tolist() == [["Key results", 7, "Team", "Gamma"]]
+    assert len(at.dataframe[1].value) == 1
+
+
+def test_sheet_text_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
+    tabs = read_tabs(REVIEW)
+    tabs["Objectives"][2][3] = "**bold** <script>alert(1)</script> [link](javascript:alert(1))"
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    at = app(db, monkeypatch, page="value_streams", query={"stream": "Stores"})
+    heading = at.subheader[0].value
+    assert heading.startswith("O2: \\*\\*bold\\*\\* &lt;script>")
+    assert "\\[link\\](javascript:alert(1))" in heading
+
+
+def test_a_fresh_start_with_nothing_configured_syncs_the_demo(tmp_path, monkeypatch):
+    db = tmp_path / "fresh.duckdb"
+    at = app(db, monkeypatch, as_of=dt.date.today(), cycle=None)
+    assert db.is_file()
+    assert int(metrics(at)["On track"]) > 0
+
+
+def test_sync_now_syncs_again_and_shows_the_result(review_db, monkeypatch):
+    at = app(review_db, monkeypatch)
+    at.button(key="sync_now").click().run()
+    assert not at.exception
+    status = [element for element in at.sidebar if type(element).__name__ == "Status"][0]
+    assert status.label == "Synced 7 key results, 1 data issues"
+    at.switch_page(f"{PAGES}/data_quality.py").run()
+    assert len(at.dataframe[1].value) == 2  # two syncs in the history
+
+
+@pytest.fixture
+def sheet_db(tmp_path, monkeypatch):
+    """A database synced from the fake Google Sheet, so pages can link to cells."""
+    from tests.fake_sheets import FakeSheets
+    from tests.test_gsheet import KEY, as_api_values
+
+    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as fake:
+        path = tmp_path / "sa.json"
+        path.write_text(json.dumps(fake.service_account()))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+        db = tmp_path / "okra.duckdb"
+        sync(KEY, db)
+        yield db, KEY
+
+
+def test_issues_and_stalled_krs_link_to_their_cells_in_the_google_sheet(sheet_db, monkeypatch):
+    db, key = sheet_db
+    at = app(db, monkeypatch, page="data_quality")
+    link = at.dataframe[0].value["link"].iloc[0]
+    assert link == f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=103&range=C7"
+    at = app(db, monkeypatch, page="stalled", query={"team": "Hotline"})
+    links = at.dataframe[0].value.set_index("kr_id")["link"]
+    assert links["KR-D"] == f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=103&range=A5"
