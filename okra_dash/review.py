@@ -51,6 +51,10 @@ class Review:
         """A named query's rows for this review."""
         return queries.frame(self.con, name, **self.params)
 
+    def frame_with(self, name: str, **extra: object) -> pd.DataFrame:
+        """A named query that also takes its own parameters (a KR id, filters)."""
+        return queries.frame(self.con, name, **self.params, **extra)
+
     def current_cycles(self) -> pd.DataFrame:
         return queries.frame(self.con, "current_cycles", as_of=self.as_of)
 

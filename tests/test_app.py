@@ -194,3 +194,70 @@ def test_issues_and_stalled_krs_link_to_their_cells_in_the_google_sheet(sheet_db
     at = app(db, monkeypatch, page="stalled", query={"team": "Hotline"})
     links = at.dataframe[0].value.set_index("kr_id")["link"]
     assert links["KR-D"] == f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=103&range=A5"
+
+
+def test_changing_a_threshold_in_the_sidebar_changes_the_statuses(review_db, monkeypatch):
+    at = app(review_db, monkeypatch)
+    at.number_input(key="threshold_on_track_margin").set_value(0.0).run()
+    at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()
+    # Expected 0.337: A (0.40) stays on track, F (0.30) becomes at risk, B (0.25) off track.
+    assert {k: v for k, v in metrics(at).items() if k in ("On track", "At risk", "Off track")} == {
+        "On track": "2", "At risk": "1", "Off track": "3"}
+
+
+def test_the_okr_vs_kpi_page_agrees_with_the_report(review_db, monkeypatch, capsys):
+    main(["report", "--db", str(review_db), "--as-of", "2026-01-31", "--cycle", "2026-Q1"])
+    split = json.loads(capsys.readouterr().out)["split"]
+    at = app(review_db, monkeypatch, page="okr_vs_kpi")
+    shown = [m.value for m in at.metric if m.label == "Check-in discipline"]
+    assert shown == [f"{split[mode]['checkin_discipline']:.0%}" for mode in ("OKR", "KPI", "Unknown")]
+
+
+@pytest.fixture
+def stale_sheet(tmp_path, monkeypatch):
+    """A database synced from the fake sheet two hours ago, with the sheet configured as the source."""
+    from tests.fake_sheets import FakeSheets
+    from tests.test_gsheet import KEY, as_api_values
+
+    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as fake:
+        path = tmp_path / "sa.json"
+        path.write_text(json.dumps(fake.service_account()))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+        db = tmp_path / "okra.duckdb"
+        sync(KEY, db, now=dt.datetime.now() - dt.timedelta(hours=2))
+        fake.requests.clear()
+        monkeypatch.setenv("OKRA_MAX_AGE_MINUTES", "60")
+        monkeypatch.setenv("OKRA_DB", str(db))
+        monkeypatch.setenv("OKRA_SOURCE", KEY)
+        yield fake, db
+
+
+def open_app():
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["as_of"] = AS_OF
+    return at.run()
+
+
+def test_a_configured_sheet_older_than_the_limit_is_synced_again_on_open(stale_sheet):
+    fake, db = stale_sheet
+    at = open_app()
+    assert not at.exception
+    assert len(fake.requests) == 2
+    assert not at.warning
+    at.switch_page(f"{PAGES}/data_quality.py").run()
+    assert len(at.dataframe[1].value) == 2
+    open_app()  # synced a moment ago: no request this time
+    assert len(fake.requests) == 2
+
+
+def test_a_sheet_that_fails_on_open_shows_a_warning_and_the_last_good_data(stale_sheet):
+    from tests.fake_sheets import Fault
+
+    fake, db = stale_sheet
+    fake.faults["metadata"] = Fault(403, '{"error": {"code": 403, "message": "no", "status": "PERMISSION_DENIED"}}')
+    at = open_app()
+    assert not at.exception
+    assert "Sync on open failed: The sheet" in at.warning[0].value
+    assert "Showing the data of the last successful sync" in at.warning[0].value
+    assert metrics(at)["On track"] == "4"

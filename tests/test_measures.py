@@ -135,3 +135,65 @@ def test_no_check_in_waits_until_the_cycle_is_two_weeks_old(review_db):
     assert list(krs.loc["KR-E", "stalled"]) == []
     krs = review_of(review_db, dt.date(2026, 1, 15)).key_results().set_index("kr_id")
     assert list(krs.loc["KR-E", "stalled"]) == ["no check-in"]
+
+
+def test_a_value_stream_with_more_than_five_objectives_in_a_cycle_is_a_focus_warning(tmp_path, tabs):
+    from okra_dash.sync import sync
+    from tests.conftest import write_csv_folder
+
+    # Customer experience has O1 in 2026-Q1; five more make six.
+    tabs["Objectives"] += [[f"X{i}", "2026-Q1", "Customer experience", "More", "", ""] for i in range(5)]
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    focus = review_of(db, AS_OF).focus()
+    assert focus[["value_stream", "cycle", "objectives"]].values.tolist() == [["Customer experience", "2026-Q1", 6]]
+    from okra_dash.review import Thresholds
+
+    assert review_of(db, AS_OF, thresholds=Thresholds(focus_max_objectives=6)).focus().empty
+
+
+def test_the_headline_counts_now_and_a_week_earlier(review_db):
+    head = review_of(review_db, AS_OF, cycles=["2026-Q1"]).frame("headline").set_index("moment")
+    assert head.loc["now", ["on_track", "at_risk", "off_track", "stalled", "streams_behind"]].tolist() == [4, 0, 2, 4, 0]
+    assert head.loc["last week", ["on_track", "off_track", "stalled"]].tolist() == [3, 3, 3]
+    # Week of Jan 26: A, B, D, F checked in out of six; week of Jan 19: A, B, D.
+    assert head.loc["now", "checked_in_this_week"] == pytest.approx(4 / 6)
+    assert head.loc["last week", "checked_in_this_week"] == pytest.approx(3 / 6)
+
+
+def test_a_key_results_weekly_values_come_with_the_linear_pace(review_db):
+    review = review_of(review_db, AS_OF)
+    weeks = review.frame_with("kr_checkins", kr_id="KR-C")
+    assert weeks["value"].tolist() == [12.0, 25.0]
+    # Pace from 10 on Jan 1 to 20 on Mar 31: Jan 5 is 4/89 of the way, Jan 12 is 11/89.
+    assert weeks["pace"].tolist() == pytest.approx([10 + 10 * 4 / 89, 10 + 10 * 11 / 89])
+
+
+def test_the_stalled_list_filters_by_stream_team_mode_reason_and_weeks(review_db):
+    review = review_of(review_db, AS_OF)
+    everything = {"value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
+
+    def stalled(**change):
+        return sorted(review.frame_with("stalled_key_results", **{**everything, **change})["kr_id"])
+
+    assert stalled() == ["KR-B", "KR-C", "KR-D", "KR-E"]
+    assert stalled(value_streams=["Customer experience"]) == ["KR-B"]
+    assert stalled(teams=["Hotline", "Beta"]) == ["KR-C", "KR-D", "KR-E"]
+    assert stalled(modes=["OKR"]) == ["KR-B", "KR-C"]
+    assert stalled(reasons=["flat at zero"]) == ["KR-D", "KR-E"]
+    assert stalled(reasons=["no movement", "no check-in"]) == ["KR-B", "KR-C", "KR-D", "KR-E"]
+    assert stalled(min_weeks=3) == ["KR-D", "KR-E"]
+
+
+def test_the_team_table_measures_teams_not_individuals(review_db):
+    teams = review_of(review_db, AS_OF, cycles=["2026-Q1"]).frame("teams").set_index("team")
+    assert teams.loc["Alpha", ["key_results", "stalled"]].tolist() == [2, 1]
+    assert teams.loc["Alpha", "progress"] == pytest.approx((0.40 + 0.25) / 2)
+    assert teams.loc["Hotline", "checkin_discipline"] == pytest.approx(4 / 10)
+    assert "owner" not in teams.columns
+
+
+def test_the_retrospective_bands_final_achievement(review_db):
+    retro = review_of(review_db, dt.date(2026, 4, 15), cycles=["2026-Q1"]).frame("retrospective").set_index("kr_id")
+    assert retro["band"].to_dict() == {"KR-A": "missed", "KR-B": "missed", "KR-C": "reached", "KR-D": "missed",
+                                       "KR-E": "missed", "KR-F": "missed"}

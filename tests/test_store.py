@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,46 @@ def test_a_sync_that_fails_while_storing_leaves_the_previous_file_and_no_temp_fi
 def test_reading_before_any_sync_says_how_to_sync(tmp_path):
     with pytest.raises(store.NoDataError, match="sync --source demo"):
         store.connect(tmp_path / "none.duckdb")
+
+
+READER = """
+import sys, time
+from okra_dash import store
+path, seconds = sys.argv[1], float(sys.argv[2])
+reads, errors, mixed = 0, 0, 0
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    try:
+        con = store.connect(path)
+        # A complete sync has as many history rows per sync as KRs in its first sync.
+        krs, log, checkins = con.execute(
+            "SELECT (SELECT count(*) FROM key_results), (SELECT max(sync_id) FROM sync_log),"
+            " (SELECT count(*) FROM checkins)").fetchall()[0]
+        if (krs, checkins) != (7, 18) or log is None:
+            mixed += 1
+        con.close()
+        reads += 1
+    except Exception as error:
+        errors += 1
+        print(repr(error), file=sys.stderr)
+print(reads, errors, mixed)
+"""
+
+
+def test_a_dashboard_process_reads_without_errors_while_another_process_syncs(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "okra.duckdb"
+    sync(str(REVIEW), db)
+    root = Path(__file__).resolve().parent.parent
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), "4"], cwd=root, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"PYTHONPATH": str(root)})
+    syncs = 0
+    while reader.poll() is None:
+        sync(str(REVIEW), db)
+        syncs += 1
+    out, err = reader.communicate()
+    reads, errors, mixed = map(int, out.split())
+    assert (errors, mixed) == (0, 0), err
+    assert reads > 20 and syncs > 5
