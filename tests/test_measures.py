@@ -154,7 +154,8 @@ def test_a_value_stream_with_more_than_five_objectives_in_a_cycle_is_a_focus_war
 
 def test_the_headline_counts_now_and_a_week_earlier(review_db):
     head = review_of(review_db, AS_OF, cycles=["2026-Q1"]).frame("headline").set_index("moment")
-    assert head.loc["now", ["on_track", "at_risk", "off_track", "stalled", "streams_behind"]].tolist() == [4, 0, 2, 4, 0]
+    counts = ["on_track", "at_risk", "off_track", "stalled", "streams_behind"]
+    assert head.loc["now", counts].tolist() == [4, 0, 2, 4, 0]
     assert head.loc["last week", ["on_track", "off_track", "stalled"]].tolist() == [3, 3, 3]
     # Week of Jan 26: A, B, D, F checked in out of six; week of Jan 19: A, B, D.
     assert head.loc["now", "checked_in_this_week"] == pytest.approx(4 / 6)
