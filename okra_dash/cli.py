@@ -48,6 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
         default = getattr(defaults, name)
         report_cmd.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default,
                                 help=f"threshold (default {default:g})")
+    gen_cmd = commands.add_parser("generate", help="write a synthetic workbook of any size",
+                                  description="Write a realistic synthetic workbook (.xlsx when --out ends in "
+                                              ".xlsx, else a folder of CSV files) for benchmarks and trials.")
+    gen_cmd.add_argument("--krs", type=int, required=True, help="number of key results")
+    gen_cmd.add_argument("--weeks", type=int, default=52, help="weeks of check-ins (default 52)")
+    gen_cmd.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    gen_cmd.add_argument("--out", type=Path, required=True, help="an .xlsx path or a folder")
+
+    bench_cmd = commands.add_parser("bench", help="time sync, report and pages at several sizes",
+                                    description="Measure sync, report and page times and a sync's peak memory "
+                                                "for generated workbooks, against the pyarrow floor.")
+    bench_cmd.add_argument("--sizes", default="100,1000,10000", help="KR counts, comma-separated")
+    bench_cmd.add_argument("--weeks", type=int, default=52)
+    bench_cmd.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is shown")
+    bench_cmd.add_argument("--huge", action="store_true", help="also sync a 10-million-cell workbook once")
+    bench_cmd.add_argument("--out", type=Path, default=None, help="keep the generated files here")
     return parser
 
 
@@ -56,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "sync":
             return _sync(args)
+        if args.command == "generate":
+            return _generate(args)
+        if args.command == "bench":
+            from okra_dash import bench
+
+            print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out))
+            return 0
         return _report(args)
     except (SourceError, store.NoDataError) as error:
         print(f"okra-dash: {error}", file=sys.stderr)
@@ -69,6 +92,14 @@ def _sync(args: argparse.Namespace) -> int:
     print(f"Synced {args.source} into {db} in {result.duration_s:.2f} s: {counts}.")
     print(f"{result.issues} data issues" + (" (see `python -m okra_dash report --format markdown`)."
                                              if result.issues else "."))
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from okra_dash import generate
+
+    out = generate.write(generate.generate(args.krs, args.weeks, args.seed), args.out)
+    print(f"Wrote {args.krs:,} key results × {args.weeks} weeks to {out}.")
     return 0
 
 

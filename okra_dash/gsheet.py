@@ -79,22 +79,33 @@ def client(info: dict) -> gspread.Client:
     return gspread.Client(auth=credentials, http_client=SheetsHTTPClient)
 
 
-def fetch(gc: gspread.Client, key: str) -> tuple[dict[str, list[list]], dict[str, int]]:
-    """The contract tabs' raw rows and tab ids, in two requests."""
+def _contract_tabs(meta: dict) -> dict[str, int]:
+    """The spreadsheet's tabs that the contract reads: {title: tab id}, in sheet order."""
+    wanted = {canonical(tab) for tab in TABS}
+    return {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in meta.get("sheets", [])
+            if canonical(sheet["properties"]["title"]) in wanted}
+
+
+def fetch(gc: gspread.Client, key: str) -> tuple[dict, dict]:
+    """The spreadsheet's metadata and the values of every contract tab: two requests."""
     meta = gc.http_client.fetch_sheet_metadata(
         key, params={"includeGridData": "false", "fields": "sheets.properties(sheetId,title)"})
-    wanted = {canonical(tab) for tab in TABS}
-    tabs = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in meta.get("sheets", [])
-            if canonical(sheet["properties"]["title"]) in wanted}
-    if not tabs:
-        return {}, {}
-    titles = list(tabs)
+    titles = list(_contract_tabs(meta))
+    if not titles:
+        return meta, {"valueRanges": []}
     response = gc.http_client.values_batch_get(
         key, [absolute_range_name(title) for title in titles],
         params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"})
+    return meta, response
+
+
+def workbook(key: str, meta: dict, response: dict) -> Workbook:
+    """The Workbook held by a metadata answer and a values:batchGet answer (in the same tab order)."""
+    tabs = _contract_tabs(meta)
     ranges = response.get("valueRanges", [])
-    return {title: ranges[i].get("values", []) if i < len(ranges) else [] for i, title in enumerate(titles)}, tabs
+    named = {title: ranges[i].get("values", []) if i < len(ranges) else [] for i, title in enumerate(tabs)}
+    return Workbook.from_tabs(named, f"Google Sheet {key}", "google-sheet", tabs, sheet_url(key))
 
 
 def read(key: str, gc: gspread.Client | None = None) -> Workbook:
@@ -105,7 +116,7 @@ def read(key: str, gc: gspread.Client | None = None) -> Workbook:
         email = info.get("client_email", "the service account")
         gc = client(info)
     try:
-        named, gids = fetch(gc, key)
+        return workbook(key, *fetch(gc, key))
     except APIError as error:
         raise SourceError(_api_problem(error, key, email)) from None
     except google.auth.exceptions.GoogleAuthError as error:
@@ -116,7 +127,6 @@ def read(key: str, gc: gspread.Client | None = None) -> Workbook:
         raise SourceError(f"Google Sheets could not be reached ({_first_line(error)}).") from None
     except (ValueError, KeyError, TypeError, AttributeError):
         raise SourceError("Google Sheets sent an answer that is not valid spreadsheet data; try again later.") from None
-    return Workbook.from_tabs(named, f"Google Sheet {key}", "google-sheet", gids, sheet_url(key))
 
 
 def _first_line(error: Exception) -> str:

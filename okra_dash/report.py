@@ -23,22 +23,32 @@ def _plain(value: object) -> object:
     """A value JSON can hold: NaN is null, dates are ISO, arrays are lists."""
     if isinstance(value, (np.ndarray, list, tuple)):
         return [_plain(item) for item in value]
+    if value is pd.NaT or value is None:
+        return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.isoformat()
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
-    if value is pd.NaT or value is None:
-        return None
     return value
 
 
 def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+    """Rows as plain dicts; only columns that need it are converted value by value."""
     frame = frame if columns is None else frame[columns]
-    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
+    out = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_float_dtype(column):
+            out[name] = [None if v != v else v for v in column.tolist()]
+        elif pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
+            out[name] = column.tolist()
+        else:
+            out[name] = [_plain(v) for v in column.tolist()]
+    return [dict(zip(out, values)) for values in zip(*out.values())] if len(frame) else []
 
 
 def report(review: Review) -> dict:
@@ -63,7 +73,8 @@ def report(review: Review) -> dict:
 
 
 def as_json(review: Review) -> str:
-    return json.dumps(report(review), indent=2, ensure_ascii=False)
+    """One JSON object on one line (pipe it to `jq` to read it)."""
+    return json.dumps(report(review), ensure_ascii=False)
 
 
 def md(text: object) -> str:

@@ -2,13 +2,13 @@
 -- 7 days and $as_of. Columns: the KR, status_before, status_now, new_stalls (reasons new this week).
 -- Parameters: $as_of, $cycles, and the thresholds of kr_measures.
 WITH now AS (
-    SELECT * FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins,
+    SELECT * FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
                               $no_checkin_days, $flat_elapsed)
     WHERE list_contains($cycles, cycle)
 ),
 before AS (
     SELECT kr_id, status, stalled
-    FROM kr_measures(CAST($as_of AS DATE) - 7, $on_track_margin, $at_risk_margin, $movement_checkins,
+    FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
                      $no_checkin_days, $flat_elapsed)
 )
 SELECT now.kr_id, now.key_result, now.value_stream, now.team, now.mode,

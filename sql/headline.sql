@@ -9,7 +9,7 @@ WITH dates AS (
 kr AS (
     SELECT d.moment, m.*
     FROM dates AS d,
-         LATERAL (SELECT * FROM kr_measures(d.day, $on_track_margin, $at_risk_margin, $movement_checkins,
+         LATERAL (SELECT * FROM kr_measures(d.day, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
                                             $no_checkin_days, $flat_elapsed)
                   WHERE list_contains($cycles, cycle)) AS m
 ),

@@ -3,6 +3,6 @@
 SELECT kr_id, objective_id, objective, cycle, value_stream, team, mode, key_result, type, unit,
        start_value, target, current, progress, progress_clamped, expected, status, stalled,
        weeks_since_change, last_checkin, checked_weeks, elapsed_weeks, start_date, end_date, "row"
-FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
 WHERE list_contains($cycles, cycle)
 ORDER BY value_stream, objective_id, kr_id;

@@ -1,8 +1,8 @@
 -- measures: the contract's §2 measures, defined once as macros on a reader connection.
 -- Every query in sql/ that shows a figure reads it from kr_measures(); takes no parameters.
 --
--- kr_measures(as_of, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days,
---             flat_elapsed) returns one row per key result with:
+-- kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days,
+--             flat_elapsed) returns one row per key result of the listed cycles with:
 --   current        latest check-in value with week <= as_of, else Start
 --   progress       (current - Start) / (Target - Start), raw; progress_clamped in [0, 1]
 --   expected       elapsed share of the cycle window, clamped to [0, 1]
@@ -27,7 +27,7 @@ CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
          ELSE clamp01(date_diff('day', start_date, CAST(as_of AS DATE)) / date_diff('day', start_date, end_date))
     END;
 
-CREATE OR REPLACE TEMP MACRO kr_measures(as_of, on_track_margin, at_risk_margin, movement_checkins,
+CREATE OR REPLACE TEMP MACRO kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins,
                                          no_checkin_days, flat_elapsed) AS TABLE
 WITH kr AS (
     SELECT k.kr_id, k.objective_id, o.objective, o.cycle, o.value_stream, o.theme, k.team,
@@ -39,6 +39,7 @@ WITH kr AS (
     JOIN objectives AS o USING (objective_id)
     JOIN cycles AS c USING (cycle)
     LEFT JOIN teams AS t USING (team)
+    WHERE list_contains(cycles, o.cycle)  -- early, so only the reviewed cycles are measured
 ),
 seen AS (  -- check-ins known on the as-of date, each with the value before it
     SELECT ch.kr_id, ch.week, ch.value,
@@ -54,14 +55,10 @@ per_kr AS (
            count(*) AS checked_weeks,
            count(*) FILTER (WHERE recency <= movement_checkins) AS recent_checkins,
            count(DISTINCT value) FILTER (WHERE recency <= movement_checkins) AS recent_values,
-           max(week) FILTER (WHERE value <> before) AS last_change
+           max(week) FILTER (WHERE value <> before) AS last_change,
+           -- check-ins whose week starts in the no_checkin_days before as_of
+           count(*) FILTER (WHERE week >= CAST(as_of AS DATE) - CAST(no_checkin_days AS INTEGER)) AS window_checkins
     FROM seen GROUP BY kr_id
-),
-window_checkins AS (  -- check-ins whose week starts in the no_checkin_days before as_of
-    SELECT s.kr_id, count(*) AS n
-    FROM seen AS s JOIN kr USING (kr_id)
-    WHERE s.week >= kr.as_of_date - CAST(no_checkin_days AS INTEGER)
-    GROUP BY s.kr_id
 ),
 measured AS (
     SELECT kr.*,
@@ -72,7 +69,7 @@ measured AS (
            coalesce(p.recent_checkins, 0) AS recent_checkins,
            p.recent_values,
            coalesce(p.last_change, kr.start_date) AS last_change,
-           coalesce(w.n, 0) AS window_checkins,
+           coalesce(p.window_checkins, 0) AS window_checkins,
            kr.as_of_date BETWEEN kr.start_date AND kr.end_date AS in_cycle,
            -- weeks of the cycle (Monday to Sunday, touching the window) that began by as_of
            CASE WHEN kr.as_of_date < date_trunc('week', kr.start_date) THEN 0
@@ -81,7 +78,6 @@ measured AS (
            END AS elapsed_weeks
     FROM kr
     LEFT JOIN per_kr AS p USING (kr_id)
-    LEFT JOIN window_checkins AS w USING (kr_id)
 )
 SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        clamp01(m.progress) AS progress_clamped,

@@ -7,6 +7,6 @@ SELECT kr_id, key_result, value_stream, team, mode, cycle, progress AS achieveme
             WHEN progress >= 0.7 THEN 'achieved'
             WHEN progress >= 0.5 THEN 'estimation lesson'
             ELSE 'missed' END AS band
-FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
 WHERE list_contains($cycles, cycle)
 ORDER BY value_stream, team, kr_id;

@@ -3,7 +3,7 @@
 -- check-in discipline = checked weeks / elapsed weeks summed over the group's KRs.
 -- Parameters: $as_of, $cycles, and the thresholds of kr_measures.
 WITH kr AS (
-    SELECT * FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins,
+    SELECT * FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
                               $no_checkin_days, $flat_elapsed)
     WHERE list_contains($cycles, cycle)
 ),

@@ -3,7 +3,7 @@
 -- (weeks since last change). Parameters also: the thresholds of kr_measures.
 SELECT kr_id, key_result, value_stream, team, mode, stalled, weeks_since_change, current, target,
        progress, expected, status, last_checkin, "row"
-FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
 WHERE list_contains($cycles, cycle)
   AND len(stalled) > 0
   AND (len(CAST($value_streams AS VARCHAR[])) = 0 OR list_contains($value_streams, value_stream))

@@ -8,7 +8,7 @@ SELECT team, mode,
        avg(CAST(status = 'on track' AS DOUBLE)) AS on_track_share,
        sum(checked_weeks) / nullif(sum(elapsed_weeks), 0) AS checkin_discipline,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
-FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
 WHERE list_contains($cycles, cycle)
 GROUP BY team, mode
 ORDER BY mode, team;

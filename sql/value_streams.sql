@@ -10,7 +10,7 @@ SELECT value_stream, cycle,
        list(DISTINCT team ORDER BY team) AS teams,
        count(*) FILTER (WHERE status = 'on track') AS on_track,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
-FROM kr_measures($as_of, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
 WHERE list_contains($cycles, cycle)
 GROUP BY value_stream, cycle
 ORDER BY cycle, value_stream;

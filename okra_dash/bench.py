@@ -1,0 +1,200 @@
+"""`python -m okra_dash bench`: how fast a sync, the report and every page are, and a sync's memory.
+
+For each size it generates a workbook, shapes it as the Sheets API's values:batchGet
+answer (decoded JSON, the network left out) and times, as the median of --repeat runs:
+the sync from that payload (parse + validate + load), the full JSON report, and each
+dashboard page's script run after the first (AppTest). Peak memory of one sync is read
+in a fresh process. The floor is reading the same tabs as CSV files with pyarrow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from okra_dash import generate, gsheet, report, store
+from okra_dash.review import Review
+from okra_dash.sync import sync
+
+KEY = "bench"
+PAGES = ("weekly_review", "value_streams", "stalled", "okr_vs_kpi", "retrospective", "data_quality")
+HUGE_CELLS = 10_000_000
+
+
+def api_payload(tabs: dict[str, list[list[object]]]) -> tuple[dict, dict]:
+    """The two answers a sync gets from the Sheets API, decoded as gspread decodes them."""
+    meta = {"sheets": [{"properties": {"sheetId": i, "title": title}} for i, title in enumerate(tabs)]}
+    ranges = []
+    for title, rows in tabs.items():
+        trimmed = []
+        for row in rows:
+            end = len(row)
+            while end and row[end - 1] in ("", None):
+                end -= 1
+            trimmed.append(row[:end])
+        ranges.append({"range": title, "majorDimension": "ROWS", "values": trimmed})
+    return meta, json.loads(json.dumps({"valueRanges": ranges}))
+
+
+def median_time(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def as_of_for(weeks: int, first: dt.date = dt.date(2026, 1, 5)) -> dt.date:
+    """A date in the last week of the generated data: its last cycle is in progress."""
+    return first + dt.timedelta(weeks=weeks - 1, days=2)
+
+
+def floor_seconds(folder: Path, repeat: int) -> float:
+    from pyarrow import csv
+
+    def read_all():
+        for path in folder.glob("*.csv"):
+            csv.read_csv(path)
+
+    return median_time(read_all, repeat)
+
+
+def page_seconds(db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
+    """Each page's script run after the first, median of repeat runs, under AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["OKRA_DB"] = str(db)
+    os.environ.pop("OKRA_SOURCE", None)
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.session_state["as_of"] = as_of
+    at.run()
+    out = {}
+    for page in PAGES:
+        at.switch_page(f"okra_dash/ui/pages/{page}.py").run()
+        if at.exception:
+            raise RuntimeError(f"page {page} failed: {at.exception[0].value}")
+        out[page] = median_time(at.run, repeat)
+    return out
+
+
+def sync_memory_mb(payload: Path, db: Path) -> tuple[float, float]:
+    """(peak RSS during one sync, RSS before it) in MB, measured in a fresh process."""
+    code = ("import json, sys; from okra_dash import bench; "
+            "print(json.dumps(bench.measure_sync_memory(sys.argv[1], sys.argv[2])))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code, str(payload), str(db)], cwd=root, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    peak, before = json.loads(out.stdout)
+    return peak, before
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def measure_sync_memory(payload_path: str, db: str) -> tuple[float, float]:
+    """Run in a fresh process: load the payload, reset the peak, sync, read the peak (Linux)."""
+    meta, response = json.loads(Path(payload_path).read_text())
+    before = _status_mb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM, the peak RSS
+    sync(gsheet.workbook(KEY, meta, response), Path(db))
+    return _status_mb("VmHWM"), before
+
+
+def bench_size(krs: int, weeks: int, repeat: int, workdir: Path, pages: bool = True) -> dict:
+    tabs = generate.generate(krs, weeks)
+    meta, response = api_payload(tabs)
+    cells = sum(len(row) - 1 for row in tabs["Check-ins"][1:])
+    folder = generate.write(tabs, workdir / f"csv-{krs}")
+    db = workdir / f"bench-{krs}.duckdb"
+    db.unlink(missing_ok=True)
+    payload = workdir / f"payload-{krs}.json"
+    payload.write_text(json.dumps([meta, response]))
+    row = {"krs": krs, "weeks": weeks, "cells": cells}
+    row["floor_s"] = floor_seconds(folder, repeat)
+    row["sync_s"] = median_time(lambda: sync(gsheet.workbook(KEY, meta, response), db), repeat)
+    as_of = as_of_for(weeks)
+
+    def full_report():
+        con = store.connect(db)
+        try:
+            report.as_json(Review(con, as_of))
+        finally:
+            con.close()
+
+    row["report_s"] = median_time(full_report, repeat)
+    if pages:
+        row["pages_s"] = page_seconds(db, as_of, repeat)
+    row["peak_mb"], row["baseline_mb"] = sync_memory_mb(payload, workdir / f"memory-{krs}.duckdb")
+    return row
+
+
+def exponent(rows: list[dict], key: str = "sync_s") -> float | None:
+    """The slope of log(time) against log(cells) between the two largest sizes."""
+    big = sorted(rows, key=lambda r: r["cells"])[-2:]
+    if len(big) < 2 or big[0]["cells"] == big[1]["cells"]:
+        return None
+    return math.log(big[1][key] / big[0][key]) / math.log(big[1]["cells"] / big[0]["cells"])
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| KRs × weeks | cells | sync | pyarrow floor | sync / floor | report | slowest page rerun | "
+             "peak RSS of a sync |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        slowest = max(r["pages_s"].items(), key=lambda item: item[1]) if r.get("pages_s") else None
+        page = f"{slowest[1]:.3f} s ({slowest[0]})" if slowest else "–"
+        report_s = f"{r['report_s']:.3f} s" if "report_s" in r else "–"
+        lines.append(f"| {r['krs']:,} × {r['weeks']} | {r['cells']:,} | {r['sync_s']:.3f} s | {r['floor_s']:.3f} s | "
+                     f"{r['sync_s'] / r['floor_s']:.1f}× | {report_s} | {page} | {r['peak_mb']:.0f} MB "
+                     f"({r['peak_mb'] - r['baseline_mb']:.0f} MB above the {r['baseline_mb']:.0f} MB before it) |")
+    return "\n".join(lines)
+
+
+def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None) -> str:
+    workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="okra-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for krs in sizes:
+        rows.append(bench_size(krs, weeks, repeat, workdir))
+        print(f"measured {krs:,} KRs", file=sys.stderr)
+    if huge:
+        krs = math.ceil(HUGE_CELLS / weeks)
+        huge_row = {"krs": krs, "weeks": weeks}
+        tabs = generate.generate(krs, weeks)
+        meta, response = api_payload(tabs)
+        huge_row["cells"] = sum(len(row) - 1 for row in tabs["Check-ins"][1:])
+        folder = generate.write(tabs, workdir / "csv-huge")
+        huge_row["floor_s"] = floor_seconds(folder, 1)
+        db = workdir / "bench-huge.duckdb"
+        huge_row["sync_s"] = median_time(lambda: sync(gsheet.workbook(KEY, meta, response), db), 1)
+        payload = workdir / "payload-huge.json"
+        payload.write_text(json.dumps([meta, response]))
+        del tabs, meta, response
+        huge_row["peak_mb"], huge_row["baseline_mb"] = sync_memory_mb(payload, workdir / "memory-huge.duckdb")
+        rows.append(huge_row)
+    slope = exponent(rows)
+    text = [f"okra-dash benchmark on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+            f"median of {repeat} runs (the 10-million-cell row: one run)", "", table(rows), ""]
+    if slope is not None:
+        text.append(f"Sync time grows with cells to the power {slope:.2f} between the two largest sizes "
+                    "(1.0 is linear).")
+    pages = [r for r in rows if r.get("pages_s")]
+    if pages:
+        text.append("Page reruns at the largest size: " + ", ".join(
+            f"{name} {seconds:.3f} s" for name, seconds in pages[-1]["pages_s"].items()) + ".")
+    text.append(f"Files are in {workdir}.")
+    return "\n".join(text)

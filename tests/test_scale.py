@@ -1,0 +1,74 @@
+"""The synthetic workbook generator and the sync at scale: two Sheets API requests at every size."""
+
+from __future__ import annotations
+
+import pytest
+
+from okra_dash import generate, gsheet
+from okra_dash.bench import api_payload, exponent
+from okra_dash.sync import sync
+from tests.conftest import review_of
+from tests.fake_sheets import FakeSheets
+from tests.test_gsheet import KEY
+
+
+def typos(tabs):
+    return sum(cell in generate.TYPOS for row in tabs["Check-ins"][1:] for cell in row[1:])
+
+
+@pytest.mark.parametrize("krs", [100, 1000, 10000])
+def test_a_generated_sheet_syncs_in_two_requests_with_every_typo_an_issue(krs, tmp_path, monkeypatch):
+    tabs = generate.generate(krs, 52)
+    with FakeSheets({KEY: tabs}) as fake:
+        path = tmp_path / "sa.json"
+        path.write_text(__import__("json").dumps(fake.service_account()))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+        result = sync(KEY, tmp_path / "okra.duckdb")
+        assert len(fake.requests) == 2
+    assert result.rows["Key results"] == krs
+    assert result.issues == typos(tabs)
+
+
+def test_the_generated_workbook_keeps_the_focus_rule_and_has_both_modes_and_all_patterns(tmp_path):
+    tabs = generate.generate(2000, 52, seed=3)
+    db = tmp_path / "okra.duckdb"
+    sync(gsheet.workbook("bench", *api_payload(tabs)), db)
+    review = review_of(db, __import__("datetime").date(2026, 9, 20))  # 88% into Q3
+    assert review.focus().empty
+    krs = review.key_results()
+    assert set(krs["mode"]) == {"OKR", "KPI"}
+    reasons = {reason for stalled in krs["stalled"] for reason in stalled}
+    assert reasons == {"no movement", "no check-in", "flat at zero"}
+    regressed = review.con.execute("""
+        SELECT count(*) FROM (
+            SELECT kr_id, max((value - start_value) / (target - start_value)) AS best,
+                   arg_max((value - start_value) / (target - start_value), week) AS latest
+            FROM checkins JOIN key_results USING (kr_id) GROUP BY kr_id)
+        WHERE latest < best - 0.1""").fetchall()[0][0]
+    assert regressed > 100  # values that went back by more than a tenth of the way
+    assert review.con.execute("SELECT count(*) FROM actions").fetchall()[0][0] > 1000
+
+
+@pytest.mark.parametrize("out", ["book.xlsx", "book"], ids=["xlsx", "csv-folder"])
+def test_generate_writes_an_xlsx_or_a_csv_folder_that_syncs(tmp_path, out):
+    from okra_dash.cli import main
+
+    assert main(["generate", "--krs", "200", "--weeks", "26", "--out", str(tmp_path / out)]) == 0
+    result = sync(str(tmp_path / out), tmp_path / "okra.duckdb")
+    assert result.rows["Key results"] == 200
+    assert result.issues == typos(generate.generate(200, 26))
+
+
+def test_the_benchmark_prints_its_table_for_a_small_size(tmp_path):
+    from okra_dash import bench
+
+    text = bench.run([40, 80], 13, 1, False, tmp_path)
+    assert "| 40 × 13 | 520 |" in text and "| 80 × 13 | 1,040 |" in text
+    assert "Page reruns at the largest size: weekly_review" in text
+    assert "to the power" in text
+
+
+def test_the_growth_exponent_is_the_slope_between_the_two_largest_sizes():
+    rows = [{"cells": 10, "sync_s": 1.0}, {"cells": 100, "sync_s": 2.0}, {"cells": 1000, "sync_s": 20.0}]
+    assert exponent(rows) == pytest.approx(1.0)
