@@ -10,6 +10,7 @@ in a fresh process. The floor is reading the same tabs as CSV files with pyarrow
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import math
 import os
@@ -88,14 +89,34 @@ def page_seconds(db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
     return out
 
 
+def _in_fresh_process(function: str, *args: object):
+    """Call bench.<function>(*args) in a new Python process, as a command-line run would be."""
+    code = (f"import json, sys; from okra_dash import bench; "
+            f"print(json.dumps(bench.{function}(*json.loads(sys.argv[1]))))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=root, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    return json.loads(out.stdout)
+
+
+def report_seconds(db: str, as_of: str, repeat: int) -> float:
+    """The full JSON report, connection included, median of repeat runs after one warm-up."""
+    day = dt.date.fromisoformat(as_of)
+
+    def full_report():
+        con = store.connect(Path(db))
+        try:
+            report.as_json(Review(con, day))
+        finally:
+            con.close()
+
+    full_report()
+    return median_time(full_report, repeat)
+
+
 def sync_memory_mb(payload: Path, db: Path) -> tuple[float, float]:
     """(peak RSS during one sync, RSS before it) in MB, measured in a fresh process."""
-    code = ("import json, sys; from okra_dash import bench; "
-            "print(json.dumps(bench.measure_sync_memory(sys.argv[1], sys.argv[2])))")
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", code, str(payload), str(db)], cwd=root, check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
-    peak, before = json.loads(out.stdout)
+    peak, before = _in_fresh_process("measure_sync_memory", str(payload), str(db))
     return peak, before
 
 
@@ -128,15 +149,12 @@ def bench_size(krs: int, weeks: int, repeat: int, workdir: Path, pages: bool = T
     row["floor_s"] = floor_seconds(folder, repeat)
     row["sync_s"] = median_time(lambda: sync(gsheet.workbook(KEY, meta, response), db), repeat)
     as_of = as_of_for(weeks)
+    # A report or page process does not hold the sheet's payload: free it, or the garbage
+    # collector's walks over its millions of objects would be timed too.
+    del tabs, meta, response
+    gc.collect()
 
-    def full_report():
-        con = store.connect(db)
-        try:
-            report.as_json(Review(con, as_of))
-        finally:
-            con.close()
-
-    row["report_s"] = median_time(full_report, repeat)
+    row["report_s"] = _in_fresh_process("report_seconds", str(db), as_of.isoformat(), repeat)
     if pages:
         row["pages_s"] = page_seconds(db, as_of, repeat)
     row["peak_mb"], row["baseline_mb"] = sync_memory_mb(payload, workdir / f"memory-{krs}.duckdb")
