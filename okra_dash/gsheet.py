@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import tomllib
 from pathlib import Path
 
@@ -25,7 +26,12 @@ from okra_dash.errors import SourceError
 from okra_dash.workbook import TABS, Workbook, canonical
 
 READONLY_SCOPES = gspread.auth.READONLY_SCOPES
-TIMEOUT_S = 30
+# Seconds one request may take, and how long retries of throttled or failing requests may take in
+# all: a sync started from the dashboard must end while someone is waiting for it.
+# OKRA_SHEETS_TIMEOUT_S and OKRA_SHEETS_RETRY_BUDGET_S change them.
+TIMEOUT_S = 30.0
+RETRY_BUDGET_S = 60.0
+RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
 # Where the Sheets API lives; OKRA_SHEETS_API_ROOT points it elsewhere (tests, emulators).
 GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit/secrets.toml")
@@ -57,18 +63,51 @@ def credentials_info() -> dict:
 
 
 class SheetsHTTPClient(gspread.http_client.HTTPClient):
-    """gspread's HTTP client, with a request timeout and an API root that can be moved."""
+    """gspread's HTTP client with a timeout, bounded retries and an API root that can be moved.
+
+    gspread's own BackOffHTTPClient may sleep minutes; here 408/429/5xx and timeouts are retried
+    with exponential backoff (honouring Retry-After) only while the retry budget lasts.
+    """
 
     def __init__(self, auth, session=None):
         super().__init__(auth, session)
-        self.set_timeout(TIMEOUT_S)
+        self.set_timeout(timeout_s())
         self.root = os.environ.get("OKRA_SHEETS_API_ROOT", "").rstrip("/")
+        self.budget_s = float(os.environ.get("OKRA_SHEETS_RETRY_BUDGET_S", RETRY_BUDGET_S))
+        self.retries = 0
 
     def request(self, method, endpoint, *args, **kwargs):
         if self.root:
             for google in GOOGLE_ROOTS:
                 endpoint = endpoint.replace(google, self.root)
-        return super().request(method, endpoint, *args, **kwargs)
+        deadline = time.monotonic() + self.budget_s
+        for attempt in range(1, 100):
+            try:
+                return super().request(method, endpoint, *args, **kwargs)
+            except APIError as error:
+                if error.code not in RETRY_CODES:
+                    raise
+                wait = _retry_after(error.response) or 2 ** (attempt - 1)
+                failure = error
+            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
+                wait, failure = 2 ** (attempt - 1), error
+            if time.monotonic() + wait > deadline:
+                raise failure
+            self.retries += 1
+            time.sleep(wait)
+        raise RuntimeError("unreachable")
+
+
+def timeout_s() -> float:
+    return float(os.environ.get("OKRA_SHEETS_TIMEOUT_S", TIMEOUT_S))
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Seconds the server asked us to wait (Retry-After in seconds), if it said."""
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
 
 
 def client(info: dict) -> gspread.Client:
@@ -121,12 +160,12 @@ def read(key: str, gc: gspread.Client | None = None) -> Workbook:
         raise SourceError(_api_problem(error, key, email)) from None
     except google.auth.exceptions.GoogleAuthError as error:
         raise SourceError(f"Google did not accept the service-account credentials ({_first_line(error)}).") from None
+    except (ValueError, KeyError, TypeError, AttributeError):  # JSONDecodeError included
+        raise SourceError("Google Sheets sent an answer that is not valid spreadsheet data; try again later.") from None
     except requests.exceptions.Timeout:
-        raise SourceError(f"Google Sheets did not answer within {TIMEOUT_S} seconds; try again later.") from None
+        raise SourceError(f"Google Sheets did not answer within {timeout_s():g} seconds; try again later.") from None
     except requests.exceptions.RequestException as error:
         raise SourceError(f"Google Sheets could not be reached ({_first_line(error)}).") from None
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise SourceError("Google Sheets sent an answer that is not valid spreadsheet data; try again later.") from None
 
 
 def _first_line(error: Exception) -> str:
@@ -142,4 +181,6 @@ def _api_problem(error: APIError, key: str, email: str | None) -> str:
         return f"There is no Google Sheet with the key {key}: check the URL."
     if code == 429:
         return "Google's Sheets API is over its request quota right now; try again in a minute."
+    if code >= 500:
+        return f"Google's Sheets API is failing right now (error {code}); try again later."
     return f"Google's Sheets API answered with error {code}: {_first_line(error)}."

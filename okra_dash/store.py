@@ -63,6 +63,29 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def failures_path(path: Path) -> Path:
+    """Failed syncs wait here (the database stays exactly as it was) until the next good sync."""
+    return Path(f"{path}.failures.jsonl")
+
+
+def record_failure(path: Path, source: str, error: str, now: dt.datetime | None = None) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"synced_at": (now or dt.datetime.now().replace(microsecond=0)).isoformat(), "source": source,
+             "error": error}
+    with _exclusive(path), failures_path(path).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def pending_failures(path: Path | None = None) -> list[dict]:
+    """Failed syncs since the last good one, oldest first."""
+    try:
+        lines = failures_path(Path(path or default_path())).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def write(book: Workbook, parsed: Parsed, path: Path, started: float,
           now: dt.datetime | None = None) -> SyncResult:
     """Store a parsed workbook as the new complete database at path, atomically."""
@@ -70,6 +93,8 @@ def write(book: Workbook, parsed: Parsed, path: Path, started: float,
     path.parent.mkdir(parents=True, exist_ok=True)
     now = now or dt.datetime.now().replace(microsecond=0)
     with _exclusive(path):
+        for stray in path.parent.glob(f".{path.name}.*.tmp*"):  # left by a sync that was killed
+            stray.unlink(missing_ok=True)
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
             result = _build(temp, path, book, parsed, started, now)
@@ -81,6 +106,7 @@ def write(book: Workbook, parsed: Parsed, path: Path, started: float,
                 os.fsync(directory)
             finally:
                 os.close(directory)
+            failures_path(path).unlink(missing_ok=True)  # now in the new file's sync_log
         finally:
             temp.unlink(missing_ok=True)
             Path(f"{temp}.wal").unlink(missing_ok=True)
@@ -97,6 +123,9 @@ def _build(temp: Path, live: Path, book: Workbook, parsed: Parsed, started: floa
             for table in KEPT_ACROSS_SYNCS:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM previous.{table}")
             con.execute("DETACH previous")
+        for failure in pending_failures(live):
+            con.execute("INSERT INTO sync_log (synced_at, source, status, error) VALUES (?, ?, 'failed', ?)",
+                        [failure["synced_at"], failure["source"], failure["error"]])
         for table in TABLES:
             data = getattr(parsed, table)  # noqa: F841 - scanned by name below
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM data")
@@ -105,7 +134,8 @@ def _build(temp: Path, live: Path, book: Workbook, parsed: Parsed, started: floa
         sync_id = con.execute("SELECT coalesce(max(sync_id), 0) + 1 FROM sync_log").fetchall()[0][0]
         queries.execute(con, "record_kr_history", sync_id=sync_id, synced_at=now)
         duration = time.perf_counter() - started
-        con.execute("INSERT INTO sync_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO sync_log (sync_id, synced_at, source, kind, sheet_url, rows_per_tab, issues, "
+                    "duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [sync_id, now, book.source, book.kind, book.sheet_url, json.dumps(parsed.rows),
                      len(parsed.issues), round(duration, 3)])
         con.execute("CHECKPOINT")

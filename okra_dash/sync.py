@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from okra_dash import store
+from okra_dash.errors import SourceError
 from okra_dash.parse import parse
 from okra_dash.sources import read_source
 from okra_dash.workbook import Workbook
@@ -21,9 +22,15 @@ def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None
     """
     say = progress or (lambda step: None)
     started = time.perf_counter()
-    say(f"Reading {source if isinstance(source, str) else source.source}")
-    book = source if isinstance(source, Workbook) else read_source(source)
-    say(f"Checking {sum(len(tab.rows) for tab in book.tabs.values())} rows")
-    parsed = parse(book)
+    db = Path(db or store.default_path())
+    name = source if isinstance(source, str) else source.source
+    say(f"Reading {name}")
+    try:
+        book = source if isinstance(source, Workbook) else read_source(source)
+        say(f"Checking {sum(len(tab.rows) for tab in book.tabs.values())} rows")
+        parsed = parse(book)
+    except SourceError as error:
+        store.record_failure(db, name, str(error), now)
+        raise
     say(f"Saving {parsed.rows['Key results']} key results and {parsed.rows['Check-ins']} check-ins")
-    return store.write(book, parsed, Path(db or store.default_path()), started, now)
+    return store.write(book, parsed, db, started, now)

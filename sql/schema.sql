@@ -16,7 +16,8 @@ CREATE TABLE issues (tab VARCHAR, "row" INTEGER, "column" VARCHAR, value VARCHAR
 -- The source's tabs as named there, with Google Sheets tab ids for links to cells.
 CREATE TABLE source_tabs (tab VARCHAR, title VARCHAR, gid BIGINT);
 -- Kept across syncs: one row per sync, and each KR's Start/Target whenever they change.
+-- A failed sync has status 'failed', its sentence in error, and no sync_id.
 CREATE TABLE sync_log (
     sync_id INTEGER, synced_at TIMESTAMP, source VARCHAR, kind VARCHAR, sheet_url VARCHAR,
-    rows_per_tab VARCHAR, issues INTEGER, duration_s DOUBLE);
+    rows_per_tab VARCHAR, issues INTEGER, duration_s DOUBLE, status VARCHAR DEFAULT 'ok', error VARCHAR);
 CREATE TABLE kr_history (sync_id INTEGER, synced_at TIMESTAMP, kr_id VARCHAR, start_value DOUBLE, target DOUBLE);

@@ -81,7 +81,9 @@ def unfiltered(name: str, as_of: dt.date) -> pd.DataFrame:
 
 
 def last_sync() -> dict | None:
+    """The last successful sync."""
     log = unfiltered("sync_log", dt.date.today())
+    log = log[log["status"] == "ok"]
     return log.iloc[0].to_dict() if len(log) else None
 
 

@@ -2,14 +2,28 @@
 
 import streamlit as st
 
+import pandas as pd
+
+from okra_dash import store
 from okra_dash.links import cell_url
 from okra_dash.ui import data
 
 view = data.current_view()
 st.title("Data quality")
+# Failed syncs leave the database untouched; they wait beside it until the next good sync logs them.
+failures = store.pending_failures(view.db)
+if failures:
+    last = failures[-1]
+    st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {last['error']} "
+             "The figures are those of the last successful sync.", icon=":material/sync_problem:")
 issues = view.frame("issues")
 log = view.frame("sync_log")
-sheet = log["sheet_url"].iloc[0] if len(log) and log["kind"].iloc[0] == "google-sheet" else None
+if failures:
+    pending = pd.DataFrame(failures).assign(status="failed", synced_at=lambda f: pd.to_datetime(f["synced_at"]))
+    log = pd.concat([pending.iloc[::-1], log], ignore_index=True)
+last_good = log[log["status"] == "ok"]
+sheet = (last_good["sheet_url"].iloc[0] if len(last_good) and last_good["kind"].iloc[0] == "google-sheet"
+         else None)
 if sheet:
     issues["link"] = [cell_url(sheet, gid, row, col) for gid, row, col in zip(issues["gid"], issues["row"],
                                                                               issues["col"])]
@@ -27,6 +41,7 @@ else:
 
 st.subheader("Sync history")
 st.dataframe(log, hide_index=True, column_config={
-    "sync_id": st.column_config.NumberColumn("Sync", format="%d"), "synced_at": "When", "source": "Source",
-    "kind": "Kind", "sheet_url": None, "rows_per_tab": "Rows per tab", "issues": "Data issues",
-    "duration_s": st.column_config.NumberColumn("Seconds", format="%.2f")})
+    "sync_id": st.column_config.NumberColumn("Sync", format="%d"), "synced_at": "When", "status": "Result",
+    "source": "Source", "kind": "Kind", "sheet_url": None, "rows_per_tab": "Rows per tab", "issues": "Data issues",
+    "duration_s": st.column_config.NumberColumn("Seconds", format="%.2f"),
+    "error": st.column_config.TextColumn("Why it failed", width="large")})
