@@ -26,6 +26,8 @@ SERIAL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_RANGE = (32874, 73051)
 
 _NUMBER = re.compile(r"^([+-]?)[€$£¥]?\s*([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*%?$")
+# Commas only as thousands separators: 1,200 and 12,345.6, never 12,5 or 1.200,50.
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*%?$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][0-9:.]+Z?)?$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
 
@@ -68,7 +70,10 @@ def number(cell: object) -> float | None:
     raw = text(cell)
     if raw.lower() in NO_VALUE_WORDS:
         return None
-    match = _NUMBER.match(raw.replace(",", "").replace("\u00a0", " "))
+    raw = raw.replace("\u00a0", " ")
+    if "," in raw and not _THOUSANDS.search(raw):
+        raise CellError("is not a number (commas only separate thousands, as in 1,200)")
+    match = _NUMBER.match(raw.replace(",", ""))
     if not match or (match.group(1) and match.group(2)):
         raise CellError("is not a number")
     sign = "-" if "-" in (match.group(1) + match.group(2)) else ""

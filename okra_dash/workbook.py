@@ -58,6 +58,7 @@ class Workbook:
 
 def read_csv_folder(folder: Path) -> Workbook:
     """A folder with one CSV file per tab, named after the tab (`Key results.csv`)."""
+    csv.field_size_limit(2**31 - 1)  # the default 128 KB would reject a long cell outright
     named = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".csv" or not path.is_file():

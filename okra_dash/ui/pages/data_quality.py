@@ -1,8 +1,7 @@
 """Data quality: every cell that could not be read, with a link to it, and the sync history."""
 
-import streamlit as st
-
 import pandas as pd
+import streamlit as st
 
 from okra_dash import store
 from okra_dash.links import cell_url
