@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from okra_dash.ui import data, sidebar
+from okra_dash.ui import data, sidebar, sign_in
 
 st.set_page_config(page_title="okra-dash", page_icon="🎯", layout="wide")
+sign_in.require()  # before any data is read
 
 PAGES = "okra_dash/ui/pages"
 navigation = st.navigation([

@@ -113,8 +113,11 @@ def _retry_after(response: requests.Response) -> float | None:
 def client(info: dict) -> gspread.Client:
     try:
         credentials = Credentials.from_service_account_info(info, scopes=READONLY_SCOPES)
-    except (ValueError, KeyError) as error:
-        raise SourceError(f"The Google service-account credentials are incomplete ({error}).") from None
+    except (ValueError, KeyError, TypeError):
+        # Say which fields, never what they hold: the message may be shown or logged.
+        missing = [field for field in ("client_email", "private_key", "token_uri") if not info.get(field)]
+        detail = f"missing {', '.join(missing)}" if missing else "the private key cannot be read"
+        raise SourceError(f"The Google service-account credentials cannot be used ({detail}).") from None
     return gspread.Client(auth=credentials, http_client=SheetsHTTPClient)
 
 

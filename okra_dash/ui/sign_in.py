@@ -1,0 +1,37 @@
+"""Optional sign-in with st.login (OIDC): on when secrets.toml has an [auth] section."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from okra_dash.access import allowed
+
+
+def _secrets() -> tuple[bool, list[str], list[str]]:
+    try:
+        on = "auth" in st.secrets
+        okra = st.secrets.get("okra", {})
+    except Exception:  # no secrets file at all: sign-in is off
+        return False, [], []
+    return on, list(okra.get("allowed_domains", [])), list(okra.get("allowed_emails", []))
+
+
+def require() -> None:
+    """Stop the page unless sign-in is off or the signed-in user is allowed."""
+    on, domains, emails = _secrets()
+    if not on:
+        return
+    user = st.user.to_dict()
+    if not user.get("is_logged_in"):
+        st.title("okra-dash")
+        st.write("Sign in to see the weekly OKR review.")
+        st.button("Sign in", on_click=st.login, key="sign_in", type="primary")
+        st.stop()
+    if not allowed(user.get("email"), domains, emails, user.get("email_verified")):
+        st.title("okra-dash")
+        st.error(f"{user.get('email') or 'This account'} is not allowed to see this dashboard. "
+                 "Ask its owner to add your e-mail or domain.")
+        st.button("Sign out", on_click=st.logout, key="sign_out")
+        st.stop()
+    st.sidebar.caption(f"Signed in as {user.get('email')}")
+    st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
