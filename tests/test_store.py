@@ -146,3 +146,18 @@ def test_a_dashboard_process_reads_without_errors_while_another_process_syncs(tm
     reads, errors, mixed = map(int, out.split())
     assert (errors, mixed) == (0, 0), err
     assert reads > 20 and syncs > 5
+
+
+def test_two_processes_syncing_at_once_both_complete_one_after_the_other(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    db = tmp_path / "okra.duckdb"
+    command = [sys.executable, "-m", "okra_dash", "sync", "--source", str(REVIEW), "--db", str(db)]
+    processes = [subprocess.Popen(command, cwd=root, env={"PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [process.communicate(timeout=120) + (process.returncode,) for process in processes]
+    assert [code for _, _, code in results] == [0, 0], results
+    log = store.connect(db).execute("SELECT list(sync_id ORDER BY sync_id) FROM sync_log").fetchall()
+    assert log == [([1, 2],)]
