@@ -10,6 +10,7 @@ from pathlib import Path
 from okra_dash import report, store
 from okra_dash.errors import SourceError
 from okra_dash.review import Review, Thresholds
+from okra_dash.sources import google_sheet_key
 from okra_dash.sync import sync
 
 
@@ -35,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
                                                "folder of CSVs, or 'demo') into the database.")
     sync_cmd.add_argument("--source", required=True, help="Google Sheet URL or key, .xlsx, CSV folder, or demo")
     _db_option(sync_cmd)
+    sync_cmd.add_argument("--add-week", action="store_true",
+                          help="first add this week's and next week's Check-ins columns when missing "
+                               "(a Google Sheet then needs the write scope)")
+    sync_cmd.add_argument("--write-back", action="store_true",
+                          help="Google Sheets only, off by default: write a 'Sync report' tab listing each data "
+                               "issue with a link and a fix; asks Google for write access")
 
     report_cmd = commands.add_parser("report", help="print the review as JSON or a Markdown digest",
                                      description="Print the review of the synced data as of a date.")
@@ -48,6 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
         default = getattr(defaults, name)
         report_cmd.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default,
                                 help=f"threshold (default {default:g})")
+    template_cmd = commands.add_parser("template", help="write the .xlsx template teams start from",
+                                       description="Write a ready workbook: every tab, frozen headers, example "
+                                                   "rows, a 'How to fill this in' tab, dropdowns and number-only "
+                                                   "cells.")
+    template_cmd.add_argument("--out", type=Path, default=Path("okra-template.xlsx"))
+
+    init_cmd = commands.add_parser("init-sheet", help="create the template as a new Google Sheet",
+                                   description="Create the template as a new Google Sheet (needs the write scope) "
+                                               "and print its URL.")
+    init_cmd.add_argument("--title", required=True)
+    init_cmd.add_argument("--share-with", action="append", default=[], metavar="EMAIL",
+                          help="give this person edit access (repeatable)")
+
+    week_cmd = commands.add_parser("add-week", help="add this week's Check-ins column when missing",
+                                   description="Add this week's and next week's columns to a wide Check-ins tab "
+                                               "(Google Sheet, .xlsx or CSV folder) when they are missing.")
+    week_cmd.add_argument("--source", required=True)
+    week_cmd.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+
     gen_cmd = commands.add_parser("generate", help="write a synthetic workbook of any size",
                                   description="Write a realistic synthetic workbook (.xlsx when --out ends in "
                                               ".xlsx, else a folder of CSV files) for benchmarks and trials.")
@@ -74,6 +100,18 @@ def main(argv: list[str] | None = None) -> int:
             return _sync(args)
         if args.command == "generate":
             return _generate(args)
+        if args.command == "template":
+            from okra_dash import template
+
+            print(f"Wrote the template to {template.write_xlsx(args.out)}.")
+            return 0
+        if args.command == "init-sheet":
+            from okra_dash import gsheet_write
+
+            print(gsheet_write.init_sheet(args.title, args.share_with))
+            return 0
+        if args.command == "add-week":
+            return _add_week(args.source, args.today)
         if args.command == "bench":
             from okra_dash import bench
 
@@ -85,14 +123,44 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _add_week(source: str, today: dt.date | None = None) -> int:
+    from okra_dash.add_week import add_week
+
+    added = add_week(source, today)
+    print(f"Added the week columns {', '.join(week.isoformat() for week in added)}." if added
+          else "This week's column is already there.")
+    return 0
+
+
 def _sync(args: argparse.Namespace) -> int:
     db = args.db or store.default_path()
+    key = google_sheet_key(args.source)
+    if args.write_back and not key:
+        raise SourceError("--write-back writes a tab into a Google Sheet: give a Google Sheet as --source.")
+    if args.add_week:
+        _add_week(args.source)
     result = sync(args.source, db)
     counts = ", ".join(f"{count} {tab.lower()}" for tab, count in result.rows.items())
     print(f"Synced {args.source} into {db} in {result.duration_s:.2f} s: {counts}.")
     print(f"{result.issues} data issues" + (" (see `python -m okra_dash report --format markdown`)."
                                              if result.issues else "."))
+    if args.write_back:
+        _write_back(key, db)
     return 0
+
+
+def _write_back(key: str, db: Path) -> None:
+    from okra_dash import gsheet_write, report
+
+    con = store.connect(db)
+    try:
+        issues = report.records(Review(con, dt.date.today()).issues())
+        gids = dict(con.execute("SELECT tab, gid FROM source_tabs").fetchall())
+    finally:
+        con.close()
+    print("Write-back is on: okra-dash asked Google for write access to the sheet.")
+    written = gsheet_write.write_back(key, issues, gids)
+    print(f"Wrote {written} data issues to the '{gsheet_write.REPORT_TAB}' tab.")
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import socket
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,20 @@ from okra_dash.review import Review
 from okra_dash.sync import sync
 
 DATA = Path(__file__).parent / "data"
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def no_network_beyond_this_machine(monkeypatch):
+    """Any test that tries to resolve a host other than loopback fails, instead of reaching out."""
+    resolve = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        if host not in LOOPBACK and not str(host).startswith("127."):
+            raise OSError(f"tests must not leave this machine (tried to resolve {host})")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 REVIEW = DATA / "review"  # the hand-computed workbook of test_measures.py
 
 

@@ -43,10 +43,13 @@ def trimmed(rows: list[list]) -> list[list]:
 class FakeSheets:
     def __init__(self, books: dict[str, dict[str, list[list]]]):
         self.books = books  # key -> {tab title: rows}
-        self.requests: list[tuple[str, str]] = []  # (method, path) of Sheets API calls
+        self.ids: dict[str, dict[str, int]] = {}  # key -> {tab title: sheetId}, for created sheets
+        self.requests: list[tuple[str, str]] = []  # (method, path) of Sheets and Drive API calls
+        self.bodies: list[tuple[str, dict]] = []  # (path, JSON body) of every write
         self.token_requests: list[dict] = []
         self.faults: dict[str, Fault] = {}  # "metadata" / "values" / "token" -> Fault
         self.auth_headers: list[str] = []
+        self.scopes: list[list[str]] = []  # the scopes each request's bearer token was granted
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -68,7 +71,62 @@ class FakeSheets:
                                 serialization.NoEncryption()).decode()
         return {"type": "service_account", "project_id": "demo-project", "private_key_id": "k1",
                 "private_key": pem, "client_email": email, "client_id": "1",
-                "token_uri": f"{self.root}/token"}
+                "token_uri": f"{self.root}/token",
+                # Outside Google's own universe, google-auth skips its background lookup at
+                # iamcredentials.googleapis.com: the tests never leave 127.0.0.1.
+                "universe_domain": "okra.test"}
+
+    def sheet_ids(self, key: str) -> dict[str, int]:
+        return self.ids.get(key) or {title: 100 + i for i, title in enumerate(self.books.get(key, {}))}
+
+    def _write(self, path: str, body: dict) -> dict:
+        """Apply a write to the in-memory book, as far as the tests look."""
+        parts = path.split("/")
+        if path == "/v4/spreadsheets":
+            key = f"created-{len(self.books)}"
+            sheets = [sheet["properties"] for sheet in body["sheets"]]
+            self.books[key] = {sheet["title"]: [] for sheet in sheets}
+            self.ids[key] = {sheet["title"]: sheet["sheetId"] for sheet in sheets}
+            return {"spreadsheetId": key, "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{key}/edit",
+                    "sheets": [{"properties": sheet} for sheet in sheets]}
+        if parts[1] == "drive":
+            return {"id": "permission-1"}
+        key = parts[3].split(":")[0]
+        book = self.books[key]
+        by_id = {sheet_id: title for title, sheet_id in self.sheet_ids(key).items()}
+        if path.endswith("values:batchUpdate"):
+            for item in body["data"]:
+                title = unquote(item["range"].split("!")[0]).strip("'")
+                book[title] = [list(row) for row in item["values"]]
+            return {}
+        for request in body.get("requests", []):
+            if "addSheet" in request:
+                properties = request["addSheet"]["properties"]
+                book[properties["title"]] = []
+                self.ids[key] = {**self.sheet_ids(key), properties["title"]: properties["sheetId"]}
+                by_id[properties["sheetId"]] = properties["title"]
+            elif "updateCells" in request and "rows" not in request["updateCells"]:
+                book[by_id[request["updateCells"]["range"]["sheetId"]]] = []
+            elif "updateCells" in request:
+                start = request["updateCells"]["start"]
+                rows = book[by_id[start["sheetId"]]]
+                for r, row in enumerate(request["updateCells"]["rows"]):
+                    while len(rows) <= start.get("rowIndex", 0) + r:
+                        rows.append([])
+                    target = rows[start.get("rowIndex", 0) + r]
+                    for c, value in enumerate(row["values"]):
+                        index = start.get("columnIndex", 0) + c
+                        target.extend([""] * (index + 1 - len(target)))
+                        target[index] = next(iter(value["userEnteredValue"].values()))
+        return {"replies": []}
+
+    def _record_auth(self, header: str) -> None:
+        """Keep the Authorization header and, from its self-signed JWT, the scopes it asks for."""
+        self.auth_headers.append(header)
+        token = header.removeprefix("Bearer ")
+        if token.count(".") == 2:
+            claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+            self.scopes.append(claims.get("scope", "").split())
 
     def _fault(self, kind: str) -> Fault | None:
         fault = self.faults.get(kind)
@@ -104,7 +162,17 @@ class FakeSheets:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                form = parse_qs(self.rfile.read(length).decode())
+                raw = self.rfile.read(length).decode()
+                path = urlparse(self.path).path
+                if path != "/token":
+                    fake.requests.append(("POST", path))
+                    fake._record_auth(self.headers.get("Authorization", ""))
+                    body = json.loads(raw or "{}")
+                    fake.bodies.append((path, body))
+                    if not self._maybe_fail("write"):
+                        self._send(200, json.dumps(fake._write(path, body)))
+                    return
+                form = parse_qs(raw)
                 assertion = form.get("assertion", [""])[0]
                 claims = json.loads(base64.urlsafe_b64decode(assertion.split(".")[1] + "==")) if assertion else {}
                 fake.token_requests.append(claims)
@@ -116,7 +184,7 @@ class FakeSheets:
             def do_GET(self):
                 url = urlparse(self.path)
                 fake.requests.append(("GET", url.path))
-                fake.auth_headers.append(self.headers.get("Authorization", ""))
+                fake._record_auth(self.headers.get("Authorization", ""))
                 parts = url.path.split("/")  # /v4/spreadsheets/{key}[/values:batchGet]
                 key = parts[3] if len(parts) > 3 else ""
                 book = fake.books.get(key)
@@ -127,8 +195,15 @@ class FakeSheets:
                     self._send(404, json.dumps({"error": {"code": 404, "message": "Requested entity was not found.",
                                                           "status": "NOT_FOUND"}}))
                     return
+                if "/values/" in url.path:  # one range: only "Tab!1:1" is asked for
+                    title = unquote(url.path.split("/values/")[1]).split("!")[0].strip("'")
+                    self._send(200, json.dumps({"values": trimmed(book.get(title, [])[:1])}))
+                    return
                 if kind == "metadata":
-                    sheets = [{"properties": {"sheetId": 100 + i, "title": title}} for i, title in enumerate(book)]
+                    ids = fake.sheet_ids(key)
+                    sheets = [{"properties": {"sheetId": ids[title], "title": title, "gridProperties": {
+                        "columnCount": max(26, max((len(row) for row in rows), default=0))}}}
+                        for title, rows in book.items()]
                     self._send(200, json.dumps({"sheets": sheets}))
                     return
                 ranges = parse_qs(url.query).get("ranges", [])

@@ -58,10 +58,10 @@ def test_a_google_sheet_syncs_to_the_hand_computed_figures_in_two_requests(fake,
         assert krs.loc[kr_id, "progress"] == pytest.approx(progress)
 
 
-def test_the_sync_asks_only_for_the_read_only_scope_and_sends_the_token(fake, credentials, tmp_path):
+def test_the_sync_asks_only_for_the_read_only_scope_on_every_request(fake, credentials, tmp_path):
     sync(KEY, tmp_path / "okra.duckdb")
-    assert fake.token_requests[0]["scope"].split() == gspread.auth.READONLY_SCOPES
-    assert set(fake.auth_headers) == {"Bearer fake-token"}
+    assert fake.scopes == [gspread.auth.READONLY_SCOPES] * 2
+    assert all(header.startswith("Bearer ") for header in fake.auth_headers)
 
 
 def test_many_extra_tabs_still_cost_two_requests_and_tab_ids_are_kept_for_links(fake, credentials, tmp_path):

@@ -1,0 +1,192 @@
+"""Everything okra-dash writes to a Google Sheet; only this module asks for the write scope.
+
+- init-sheet: a new sheet from the template (tabs, headers, example rows, frozen
+  headers, validation, header rows protected with a warning), shared with people.
+- add-week: the Check-ins columns for this week and next, when missing.
+- write-back (opt-in): a "Sync report" tab listing each data issue with a link to
+  its cell and how to fix it. It writes to that tab and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import gspread
+from google.oauth2.service_account import Credentials
+from gspread.exceptions import APIError
+from gspread.utils import absolute_range_name, rowcol_to_a1
+
+from okra_dash import cells, gsheet, template
+from okra_dash.advice import fix
+from okra_dash.errors import SourceError
+from okra_dash.workbook import canonical
+
+WRITE_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file"]
+SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
+REPORT_TAB = "Sync report"
+REPORT_HEADER = ["Tab", "Row", "Column", "Typed", "Problem", "How to fix it", "Go to the cell"]
+
+
+def client() -> gspread.Client:
+    """A client with the write scope (the sync itself never asks for it)."""
+    info = gsheet.credentials_info()
+    try:
+        credentials = Credentials.from_service_account_info(info, scopes=WRITE_SCOPES)
+    except (ValueError, KeyError, TypeError):
+        raise SourceError("The Google service-account credentials cannot be used.") from None
+    gc = gspread.Client(auth=credentials, http_client=gsheet.SheetsHTTPClient)
+    gc.service_account_email = info.get("client_email")
+    return gc
+
+
+def _call(action, what: str, email: str | None = None):
+    try:
+        return action()
+    except APIError as error:
+        if error.code == 403:
+            raise SourceError(f"Google refused to {what}: the service account {email or ''} needs edit access "
+                              "(share the sheet with it as an Editor).") from None
+        raise SourceError(f"Google refused to {what} (error {error.code}).") from None
+
+
+def _grid(sheet_id: int, row: int, col: int, rows: int = 1, cols: int = 1) -> dict:
+    """A GridRange from a 1-based cell and a size."""
+    return {"sheetId": sheet_id, "startRowIndex": row - 1, "endRowIndex": row - 1 + rows,
+            "startColumnIndex": col - 1, "endColumnIndex": col - 1 + cols}
+
+
+def _rule_request(rule: template.Rule, sheet_id: int) -> dict:
+    grid = _grid(sheet_id, 2, rule.column, template.ROWS, (rule.last_column or rule.column) - rule.column + 1)
+    if rule.kind == "list":
+        condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": value} for value in rule.values]}
+    elif rule.kind == "range":
+        tab, column = rule.source.split("!")
+        condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": f"='{tab}'!{column}2:{column}"}]}
+    elif rule.kind == "number":
+        condition = {"type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": "-1000000000000000"},
+                                                          {"userEnteredValue": "1000000000000000"}]}
+    else:
+        condition = {"type": "DATE_IS_VALID"}
+    return {"setDataValidation": {"range": grid, "rule": {"condition": condition, "inputMessage": rule.message,
+                                                          "strict": True, "showCustomUi": True}}}
+
+
+def init_sheet(title: str, share_with: list[str] = (), gc: gspread.Client | None = None,
+               today: dt.date | None = None) -> str:
+    """Create the template as a new Google Sheet; returns its URL."""
+    gc = gc or client()
+    email = getattr(gc, "service_account_email", None)
+    tabs = template.tabs(today)
+    body = {"properties": {"title": title}, "sheets": [
+        {"properties": {"sheetId": index, "title": name, "gridProperties": {
+            "frozenRowCount": 0 if name == template.HOW_TO else 1,
+            "frozenColumnCount": template.frozen_columns(name),
+            "columnCount": max(26, len(rows[0]) + 20), "rowCount": template.ROWS + 1}}}
+        for index, (name, rows) in enumerate(tabs.items())]}
+    created = _call(lambda: gc.http_client.request("post", SHEETS_API, json=body).json(), "create the sheet", email)
+    key = created["spreadsheetId"]
+    ids = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in created["sheets"]}
+    data = [{"range": absolute_range_name(name, "A1"), "values": rows} for name, rows in tabs.items()]
+    _call(lambda: gc.http_client.values_batch_update(key, {"valueInputOption": "RAW", "data": data}),
+          "fill in the sheet", email)
+    requests = [_rule_request(rule, ids[rule.tab]) for rule in template.RULES]
+    requests += [{"addProtectedRange": {"protectedRange": {
+        "range": _grid(ids[name], 1, 1, 1, max(26, len(rows[0]) + 20)), "warningOnly": True,
+        "description": "okra-dash reads these column names: change them and the sync stops."}}}
+        for name, rows in tabs.items() if name != template.HOW_TO]
+    requests += [{"repeatCell": {"range": _grid(ids[name], 1, 1, 1, len(rows[0])),
+                                 "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                                 "fields": "userEnteredFormat.textFormat.bold"}}
+                 for name, rows in tabs.items() if name != template.HOW_TO]
+    _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "set up the sheet", email)
+    for address in share_with:
+        _call(lambda address=address: gc.insert_permission(key, address, perm_type="user", role="writer"),
+              f"share the sheet with {address}", email)
+    return created.get("spreadsheetUrl") or gsheet.sheet_url(key)
+
+
+def weeks_to_add(header: list[object], today: dt.date, ahead: int = 1) -> list[dt.date]:
+    """The Mondays from this week to `ahead` weeks on that a wide Check-ins header lacks."""
+    present = set()
+    for cell in header[1:]:
+        try:
+            day = cells.date(cell)
+        except cells.CellError:
+            continue
+        if day:
+            present.add(cells.week_start(day))
+    this_week = cells.week_start(today)
+    wanted = [this_week + dt.timedelta(weeks=i) for i in range(ahead + 1)]
+    return [week for week in wanted if week not in present and week > max(present, default=dt.date.min)]
+
+
+def add_week(key: str, today: dt.date | None = None, gc: gspread.Client | None = None) -> list[dt.date]:
+    """Add this week's and next week's columns to the sheet's wide Check-ins tab when missing."""
+    gc = gc or client()
+    email = getattr(gc, "service_account_email", None)
+    meta = _call(lambda: gc.http_client.fetch_sheet_metadata(key, params={
+        "fields": "sheets.properties(sheetId,title,gridProperties)"}), "read the sheet", email)
+    tab = next((sheet["properties"] for sheet in meta.get("sheets", [])
+                if canonical(sheet["properties"]["title"]) == "check-ins"), None)
+    if tab is None:
+        raise SourceError("The sheet has no 'Check-ins' tab.")
+    header = _call(lambda: gc.http_client.values_get(key, absolute_range_name(tab["title"], "1:1")),
+                   "read the Check-ins header", email).get("values", [[]])
+    header = header[0] if header else []
+    if any(canonical(cell) == "week" for cell in header):
+        raise SourceError("The Check-ins tab has the long layout (one row per check-in): there is no week column "
+                          "to add.")
+    new = weeks_to_add(header, today or dt.date.today())
+    if not new:
+        return []
+    needed = len(header) + len(new)
+    requests = []
+    if needed > tab["gridProperties"]["columnCount"]:
+        requests.append({"appendDimension": {"sheetId": tab["sheetId"], "dimension": "COLUMNS",
+                                             "length": needed - tab["gridProperties"]["columnCount"]}})
+    requests.append({"updateCells": {
+        "start": {"sheetId": tab["sheetId"], "rowIndex": 0, "columnIndex": len(header)},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": week.isoformat()}} for week in new]}],
+        "fields": "userEnteredValue"}})
+    _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "add the week columns", email)
+    return new
+
+
+def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.Client | None = None) -> int:
+    """Replace the Sync report tab's contents with the issues; returns how many were written.
+
+    It writes only to the Sync report tab (created when missing); the teams' tabs are never touched.
+    """
+    gc = gc or client()
+    email = getattr(gc, "service_account_email", None)
+    meta = _call(lambda: gc.http_client.fetch_sheet_metadata(key, params={"fields": "sheets.properties"}),
+                 "read the sheet", email)
+    sheets = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in meta.get("sheets", [])}
+    requests = []
+    report_id = sheets.get(REPORT_TAB)
+    if report_id is None:
+        report_id = max(sheets.values(), default=0) + 1_000_001
+        requests.append({"addSheet": {"properties": {"sheetId": report_id, "title": REPORT_TAB,
+                                                     "gridProperties": {"frozenRowCount": 1}}}})
+    rows = [[_text(name) for name in REPORT_HEADER]] + [_report_row(issue, gids) for issue in issues]
+    requests.append({"updateCells": {"range": {"sheetId": report_id}, "fields": "userEnteredValue"}})
+    requests.append({"updateCells": {"start": {"sheetId": report_id, "rowIndex": 0, "columnIndex": 0},
+                                     "rows": [{"values": row} for row in rows], "fields": "userEnteredValue"}})
+    _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "write the Sync report tab", email)
+    return len(issues)
+
+
+def _text(value: object) -> dict:
+    # stringValue is never parsed as a formula, so whatever was typed stays text.
+    return {"userEnteredValue": {"stringValue": cells.text(value)}}
+
+
+def _report_row(issue: dict, gids: dict[str, int]) -> list[dict]:
+    row = [_text(issue["tab"]), {"userEnteredValue": {"numberValue": int(issue["row"])}}, _text(issue["column"]),
+           _text(issue["value"]), _text(issue["problem"]), _text(fix(issue["problem"]))]
+    gid = gids.get(issue["tab"])
+    if gid is None:
+        return row + [_text("")]
+    cell = rowcol_to_a1(int(issue["row"]), int(issue["col"] or 1))
+    label = f"{issue['tab']}!{cell}".replace('"', '""')
+    return row + [{"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={int(gid)}&range={cell}", "{label}")'}}]

@@ -1,0 +1,197 @@
+"""The sheet teams type into: the .xlsx template, a new Google Sheet, week columns, and the Sync report tab.
+
+Google Sheets writes go through real gspread to the fake Sheets API on 127.0.0.1; the tests assert
+the batchUpdate requests' content and that write-back never touches the teams' tabs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import gspread
+import openpyxl
+import pytest
+
+from okra_dash import gsheet_write, template
+from okra_dash.add_week import add_week
+from okra_dash.advice import fix
+from okra_dash.cli import main
+from okra_dash.sync import sync
+from tests.conftest import REVIEW, read_tabs, write_csv_folder
+from tests.fake_sheets import FakeSheets
+from tests.test_gsheet import KEY, ROOT, as_api_values
+
+TODAY = dt.date(2026, 11, 18)  # a Wednesday in 2026-Q4
+
+
+@pytest.fixture
+def workbook_path(tmp_path):
+    return template.write_xlsx(tmp_path / "okra-template.xlsx", TODAY)
+
+
+def test_the_template_has_every_tab_frozen_headers_and_instructions(workbook_path):
+    book = openpyxl.load_workbook(workbook_path)
+    assert book.sheetnames == ["How to fill this in", "Teams", "Objectives", "Key results", "Check-ins",
+                               "Actions", "Cycles"]
+    assert {ws.title: ws.freeze_panes for ws in book.worksheets if ws.title != "How to fill this in"} == {
+        "Teams": "A2", "Objectives": "A2", "Key results": "A2", "Check-ins": "C2", "Actions": "A2", "Cycles": "A2"}
+    assert "type this week's number" in book["How to fill this in"]["A3"].value
+    assert book["Check-ins"]["C1"].value == "2026-09-28"  # the Monday of the week holding Oct 1
+
+
+def validations(book, tab):
+    return {(str(dv.sqref), dv.type, dv.formula1) for dv in book[tab].data_validations.dataValidation}
+
+
+def test_the_template_has_dropdowns_kr_lists_and_number_only_cells(workbook_path):
+    book = openpyxl.load_workbook(workbook_path)
+    assert ("B2:B2001", "list", '"OKR,KPI"') in validations(book, "Teams")
+    assert ("E2:E2001", "list", '"Profit,Productivity,Customer experience,Employee experience,Other"') in \
+        validations(book, "Objectives")
+    key_results = validations(book, "Key results")
+    assert ("H2:H2001", "list", '"Outcome,Output"') in key_results
+    assert ("E2:E2001", "decimal", "-1000000000000000") in key_results
+    checkins = validations(book, "Check-ins")
+    assert ("A2:A2001", "list", "'Key results'!$A$2:$A$2001") in checkins  # only existing KR IDs
+    assert ("C2:BK2001", "decimal", "-1000000000000000") in checkins  # numbers only in value cells
+    assert ("C2:C2001", "list", '"Planned,In progress,Done,Dropped"') in validations(book, "Actions")
+
+
+def test_the_template_with_its_example_rows_syncs_and_reports_with_no_data_issues(workbook_path, tmp_path, capsys):
+    db = tmp_path / "okra.duckdb"
+    result = sync(str(workbook_path), db)
+    assert result.issues == 0
+    assert result.rows["Key results"] == 2
+    assert main(["report", "--db", str(db), "--as-of", TODAY.isoformat()]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["issues"] == []
+    assert data["cycles"] == ["2026-Q4"]
+
+
+def test_the_template_command_writes_the_file(tmp_path, capsys):
+    assert main(["template", "--out", str(tmp_path / "t.xlsx")]) == 0
+    assert (tmp_path / "t.xlsx").is_file()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_add_week_adds_this_and_next_weeks_columns_once(tmp_path, workbook_path, kind):
+    source = workbook_path if kind == "xlsx" else write_csv_folder(tmp_path / "book", read_tabs(REVIEW))
+    later = dt.date(2027, 1, 6) if kind == "xlsx" else dt.date(2026, 2, 4)  # past the last week column
+    added = add_week(str(source), later)
+    assert added == [dt.date(2027, 1, 4), dt.date(2027, 1, 11)] if kind == "xlsx" else added == [
+        dt.date(2026, 2, 2), dt.date(2026, 2, 9)]
+    assert add_week(str(source), later) == []
+    result = sync(str(source), tmp_path / "okra.duckdb")
+    assert result.issues == (0 if kind == "xlsx" else 1)  # the review workbook's own deliberate issue
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as server:
+        path = tmp_path / "sa.json"
+        path.write_text(json.dumps(server.service_account("okra-writer@demo.iam.gserviceaccount.com")))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", server.root)
+        yield server
+
+
+def requests_of(fake, kind):
+    """Bodies sent to one endpoint: ":batchUpdate" (structure) or "values:batchUpdate" (cell values)."""
+    return [body for path, body in fake.bodies
+            if path.endswith(kind) and (kind != ":batchUpdate" or not path.endswith("values:batchUpdate"))]
+
+
+def test_init_sheet_creates_the_template_with_validation_protection_and_sharing(fake):
+    url = gsheet_write.init_sheet("Freshbasket OKRs", ["ana@freshbasket.example"], today=TODAY)
+    assert url == "https://docs.google.com/spreadsheets/d/created-1/edit"
+    assert fake.scopes[0] == gsheet_write.WRITE_SCOPES
+    create = fake.bodies[0][1]
+    assert create["properties"]["title"] == "Freshbasket OKRs"
+    grids = {s["properties"]["title"]: s["properties"]["gridProperties"] for s in create["sheets"]}
+    assert grids["Check-ins"]["frozenRowCount"] == 1 and grids["Check-ins"]["frozenColumnCount"] == 2
+    assert fake.books["created-1"]["Key results"][0] == ["KR ID", "Objective ID", "Team", "Key result", "Start",
+                                                          "Target", "Unit", "Type"]
+    (setup,) = requests_of(fake, ":batchUpdate")
+    rules = [r["setDataValidation"] for r in setup["requests"] if "setDataValidation" in r]
+    ids = fake.ids["created-1"]
+    modes = next(r for r in rules if r["range"]["sheetId"] == ids["Teams"])
+    assert [v["userEnteredValue"] for v in modes["rule"]["condition"]["values"]] == ["OKR", "KPI"]
+    kr_ids = next(r for r in rules if r["range"]["sheetId"] == ids["Check-ins"]
+                  and r["rule"]["condition"]["type"] == "ONE_OF_RANGE")
+    assert kr_ids["rule"]["condition"]["values"] == [{"userEnteredValue": "='Key results'!A2:A"}]
+    numbers = next(r for r in rules if r["range"]["sheetId"] == ids["Check-ins"]
+                   and r["rule"]["condition"]["type"] == "NUMBER_BETWEEN")
+    assert numbers["range"]["startColumnIndex"] == 2 and numbers["rule"]["strict"] is True
+    protected = [r["addProtectedRange"]["protectedRange"] for r in setup["requests"] if "addProtectedRange" in r]
+    assert len(protected) == 6 and all(p["range"]["endRowIndex"] == 1 and p["warningOnly"] for p in protected)
+    assert ("POST", "/drive/v3/files/created-1/permissions") in fake.requests
+
+
+def test_add_week_on_a_google_sheet_sends_one_batch_update_with_the_new_headers(fake):
+    added = gsheet_write.add_week(KEY, dt.date(2026, 2, 4))
+    assert added == [dt.date(2026, 2, 2), dt.date(2026, 2, 9)]
+    (update,) = requests_of(fake, ":batchUpdate")
+    cells = update["requests"][-1]["updateCells"]
+    assert cells["start"] == {"sheetId": fake.sheet_ids(KEY)["Check-ins"], "rowIndex": 0, "columnIndex": 6}
+    assert [v["userEnteredValue"]["stringValue"] for v in cells["rows"][0]["values"]] == ["2026-02-02", "2026-02-09"]
+    assert fake.books[KEY]["Check-ins"][0][-2:] == ["2026-02-02", "2026-02-09"]
+    assert gsheet_write.add_week(KEY, dt.date(2026, 2, 4)) == []
+
+
+def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_team_tabs(fake, tmp_path):
+    fake.books[KEY]["Check-ins"][2][3] = "4O"  # KR-B, week 2026-W03 (cell D3)
+    before = {title: json.dumps(rows) for title, rows in fake.books[KEY].items()}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "okra_dash", "sync", "--source", KEY, "--db",
+                             str(tmp_path / "okra.duckdb"), "--write-back"], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "asked Google for write access" in result.stdout
+    assert fake.scopes[:2] == [gspread.auth.READONLY_SCOPES] * 2  # the sync itself reads only
+    assert fake.scopes[2:] and all(scopes == gsheet_write.WRITE_SCOPES for scopes in fake.scopes[2:])
+    assert "Wrote 2 data issues to the 'Sync report' tab." in result.stdout
+    team_ids = set(fake.sheet_ids(KEY).values()) - {fake.sheet_ids(KEY)["Sync report"]}
+    for path, body in fake.bodies:
+        assert path.endswith(":batchUpdate") and not path.endswith("values:batchUpdate")
+        for request in body["requests"]:
+            target = next(iter(request.values()))
+            sheet_id = target.get("range", target.get("start", target.get("properties", {}))).get("sheetId")
+            assert sheet_id not in team_ids, request
+    assert {title: json.dumps(rows) for title, rows in fake.books[KEY].items() if title != "Sync report"} == before
+    report = fake.books[KEY]["Sync report"]
+    assert report[0] == gsheet_write.REPORT_HEADER
+    row = next(r for r in report[1:] if r[0] == "Check-ins")
+    assert row[1:5] == [3, "2026-W03", "4O", "the value is not a number; the cell was left out"]
+    assert row[5] == fix("is not a number")
+    assert row[6] == f'=HYPERLINK("#gid={fake.sheet_ids(KEY)["Check-ins"]}&range=D3", "Check-ins!D3")'
+
+
+def test_write_back_rewrites_the_tab_and_keeps_typed_text_as_text(fake):
+    issues = [{"tab": "Key results", "row": 2, "column": "Key result", "col": 4, "value": '=IMPORTXML("x")',
+               "problem": "team 'x' is not in the Teams tab"}]
+    gsheet_write.write_back(KEY, issues, {"Key results": 103})
+    gsheet_write.write_back(KEY, [], {"Key results": 103})  # a later sync with no issues empties it
+    assert fake.books[KEY]["Sync report"] == [gsheet_write.REPORT_HEADER]
+    first = requests_of(fake, ":batchUpdate")[0]["requests"]
+    typed = first[-1]["updateCells"]["rows"][1]["values"][3]
+    assert typed == {"userEnteredValue": {"stringValue": '=IMPORTXML("x")'}}  # never a formula
+
+
+def test_write_back_needs_a_google_sheet(tmp_path, capsys):
+    assert main(["sync", "--source", str(REVIEW), "--db", str(tmp_path / "x.duckdb"), "--write-back"]) == 2
+    assert "--write-back writes a tab into a Google Sheet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("problem, words", [
+    ("the value is not a number; the cell was left out", "Type just the number"),
+    ("the value is not a number (commas only separate thousands, as in 1,200)", "point for decimals"),
+    ("team 'Gama' is not in the Teams tab; it counts as mode Unknown", "Add the team"),
+    ("the week of 2026-04-06 is outside cycle 2026-Q1", "inside the key result's cycle"),
+    ("something new", "Correct the cell"),
+])
+def test_each_problem_comes_with_a_plain_language_fix(problem, words):
+    assert words in fix(problem)
