@@ -59,9 +59,6 @@ class Table:
             if name not in self.columns:
                 raise SourceError(f"The '{raw.title}' tab has no '{name}' column.")
 
-    def row_number(self, index: int) -> int:
-        return index + 1
-
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(sheet row number, {column: raw cell}) for each non-empty row below the header."""
         for index in range(self.header_index + 1, len(self.raw.rows)):

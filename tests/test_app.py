@@ -139,6 +139,7 @@ def test_the_data_quality_page_lists_issues_and_the_sync_history(review_db, monk
     assert metrics(at) == {"Data issues in the last sync": "1"}
     issues = at.dataframe[0].value
     assert issues[["tab", "row", "column", "value"]].values.tolist() == [["Key results", 7, "Team", "Gamma"]]
+    assert issues["fix"].iloc[0] == "Add the team to the Teams tab, or correct its spelling here."
     assert len(at.dataframe[1].value) == 1
 
 

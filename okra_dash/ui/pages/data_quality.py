@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from okra_dash import store
+from okra_dash.advice import fix
 from okra_dash.links import cell_url
 from okra_dash.ui import data
 
@@ -16,6 +17,7 @@ if failures:
     st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {last['error']} "
              "The figures are those of the last successful sync.", icon=":material/sync_problem:")
 issues = view.frame("issues")
+issues["fix"] = issues["problem"].map(fix)
 log = view.frame("sync_log")
 if failures:
     pending = pd.DataFrame(failures).assign(status="failed", synced_at=lambda f: pd.to_datetime(f["synced_at"]))
@@ -32,10 +34,11 @@ if issues.empty:
 else:
     st.caption("Each of these cells was left out of the figures; everything else loaded. Fix them in the sheet "
                "and sync again.")
-    st.dataframe(issues, hide_index=True, column_order=["tab", "row", "column", "value", "problem", "link"],
+    st.dataframe(issues, hide_index=True, column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
                  column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
                                 "column": "Column", "value": "Typed", "problem": st.column_config.TextColumn(
                                     "Problem", width="large"),
+                                "fix": st.column_config.TextColumn("How to fix it", width="large"),
                                 "link": st.column_config.LinkColumn("In the sheet", display_text="open cell")})
 
 st.subheader("Sync history")
