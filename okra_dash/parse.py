@@ -73,6 +73,17 @@ def _required(table: Table, row: int, cell: dict, columns: tuple[str, ...], read
     return tuple(values)
 
 
+def _new_id(table: Table, row: int, column: str, value: str, seen: dict | set, what: str) -> bool:
+    """True for a fresh ID; a blank or repeated one gets its issue (the first row wins) and False."""
+    if not value:
+        table.issue(row, column, "", f"the row has no {what}; it was left out")
+        return False
+    if value in seen:
+        table.issue(row, column, value, f"{what} '{value}' is used twice; the first row is used")
+        return False
+    return True
+
+
 def _cycles(book: Workbook, issues: Issues) -> dict[str, tuple[dt.date, dt.date]]:
     defined: dict[str, tuple[dt.date, dt.date]] = {}
     if "Cycles" not in book.tabs:
@@ -80,11 +91,7 @@ def _cycles(book: Workbook, issues: Issues) -> dict[str, tuple[dt.date, dt.date]
     table = Table("Cycles", book.tabs["Cycles"], ("Cycle", "Start", "End"), (), issues)
     for row, cell in table.records():
         name = cells.text(cell["Cycle"])
-        if not name:
-            table.issue(row, "Cycle", "", "the row has no cycle name; it was left out")
-            continue
-        if name in defined:
-            table.issue(row, "Cycle", name, f"cycle '{name}' is defined twice; the first row is used")
+        if not _new_id(table, row, "Cycle", name, defined, "cycle name"):
             continue
         window = _required(table, row, cell, ("Start", "End"), cells.date, "the cycle")
         if window is None:
@@ -104,11 +111,7 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
     teams: dict[str, dict] = {}
     for row, cell in table.records():
         team = cells.text(cell["Team"])
-        if not team:
-            table.issue(row, "Team", "", "the row has no team name; it was left out")
-            continue
-        if team in teams:
-            table.issue(row, "Team", team, f"team '{team}' is listed twice; the first row is used")
+        if not _new_id(table, row, "Team", team, teams, "team name"):
             continue
         try:
             mode = cells.word(cell["Mode"], MODES, "mode")
@@ -131,12 +134,7 @@ def _objectives(book: Workbook, cycles: dict, issues: Issues) -> pd.DataFrame:
         objective_id = cells.text(cell["Objective ID"])
         cycle = cells.text(cell["Cycle"])
         stream = cells.text(cell["Value stream"])
-        if not objective_id:
-            table.issue(row, "Objective ID", "", "the row has no Objective ID; it was left out")
-            continue
-        if objective_id in objectives:
-            table.issue(row, "Objective ID", objective_id,
-                        f"Objective ID '{objective_id}' is used twice; the first row is used")
+        if not _new_id(table, row, "Objective ID", objective_id, objectives, "Objective ID"):
             continue
         if cycle not in cycles:
             window = calendar_cycle(cycle)
@@ -174,11 +172,7 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, teams: pd.DataFrame,
     left_out: set[str] = set()
     for row, cell in table.records():
         kr_id = cells.text(cell["KR ID"])
-        if not kr_id:
-            table.issue(row, "KR ID", "", "the row has no KR ID; it was left out")
-            continue
-        if kr_id in krs:
-            table.issue(row, "KR ID", kr_id, f"KR ID '{kr_id}' is used twice; the first row is used")
+        if not _new_id(table, row, "KR ID", kr_id, krs, "KR ID"):
             continue
         objective_id = cells.text(cell["Objective ID"])
         if objective_id not in known_objectives:

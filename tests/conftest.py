@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import socket
 from pathlib import Path
 
@@ -76,3 +77,17 @@ def review_db(tmp_path: Path) -> Path:
 def tabs() -> dict[str, list[list[str]]]:
     """The review workbook's tabs, to change one cell in a test."""
     return read_tabs(REVIEW)
+
+
+@pytest.fixture
+def sheet_api(tmp_path, monkeypatch):
+    """The fake Sheets API serving the review workbook as KEY, and credentials that point at it."""
+    from tests.fake_sheets import KEY, FakeSheets, as_api_values
+
+    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as fake:
+        fake.credentials = fake.service_account()
+        path = tmp_path / "service_account.json"
+        path.write_text(json.dumps(fake.credentials))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+        yield fake

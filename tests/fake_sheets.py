@@ -17,6 +17,17 @@ from urllib.parse import parse_qs, unquote, urlparse
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"  # the fake spreadsheet's key
+
+
+def as_api_values(tabs: dict[str, list[list[str]]]) -> dict[str, list[list[object]]]:
+    """CSV text as UNFORMATTED_VALUE sends it: numbers as numbers, one header date as a serial day."""
+    out = {}
+    for title, rows in tabs.items():
+        out[title] = [[float(c) if c.replace(".", "", 1).isdigit() else c for c in row] for row in rows]
+    out["Check-ins"][0][2] = 46027.0  # a date cell: 2026-01-05
+    return out
+
 
 @dataclass
 class Fault:

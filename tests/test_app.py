@@ -172,19 +172,13 @@ def test_sync_now_syncs_again_and_shows_the_result(review_db, monkeypatch):
 
 
 @pytest.fixture
-def sheet_db(tmp_path, monkeypatch):
+def sheet_db(tmp_path, sheet_api):
     """A database synced from the fake Google Sheet, so pages can link to cells."""
-    from tests.fake_sheets import FakeSheets
-    from tests.test_gsheet import KEY, as_api_values
+    from tests.fake_sheets import KEY
 
-    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as fake:
-        path = tmp_path / "sa.json"
-        path.write_text(json.dumps(fake.service_account()))
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-        db = tmp_path / "okra.duckdb"
-        sync(KEY, db)
-        yield db, KEY
+    db = tmp_path / "okra.duckdb"
+    sync(KEY, db)
+    return db, KEY
 
 
 def test_issues_and_stalled_krs_link_to_their_cells_in_the_google_sheet(sheet_db, monkeypatch):
@@ -215,23 +209,17 @@ def test_the_okr_vs_kpi_page_agrees_with_the_report(review_db, monkeypatch, caps
 
 
 @pytest.fixture
-def stale_sheet(tmp_path, monkeypatch):
+def stale_sheet(tmp_path, monkeypatch, sheet_api):
     """A database synced from the fake sheet two hours ago, with the sheet configured as the source."""
-    from tests.fake_sheets import FakeSheets
-    from tests.test_gsheet import KEY, as_api_values
+    from tests.fake_sheets import KEY
 
-    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as fake:
-        path = tmp_path / "sa.json"
-        path.write_text(json.dumps(fake.service_account()))
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-        db = tmp_path / "okra.duckdb"
-        sync(KEY, db, now=dt.datetime.now() - dt.timedelta(hours=2))
-        fake.requests.clear()
-        monkeypatch.setenv("OKRA_MAX_AGE_MINUTES", "60")
-        monkeypatch.setenv("OKRA_DB", str(db))
-        monkeypatch.setenv("OKRA_SOURCE", KEY)
-        yield fake, db
+    db = tmp_path / "okra.duckdb"
+    sync(KEY, db, now=dt.datetime.now() - dt.timedelta(hours=2))
+    sheet_api.requests.clear()
+    monkeypatch.setenv("OKRA_MAX_AGE_MINUTES", "60")
+    monkeypatch.setenv("OKRA_DB", str(db))
+    monkeypatch.setenv("OKRA_SOURCE", KEY)
+    return sheet_api, db
 
 
 def open_app():

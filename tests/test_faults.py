@@ -4,7 +4,6 @@ with the previous data intact and the failure in the sync log and on the Data qu
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 
 import pytest
@@ -13,25 +12,18 @@ from streamlit.testing.v1 import AppTest
 from okra_dash import store
 from okra_dash.errors import SourceError
 from okra_dash.sync import sync
-from tests.conftest import REVIEW, read_tabs
-from tests.fake_sheets import FakeSheets, Fault
+from tests.fake_sheets import KEY, Fault
 from tests.test_app import APP
-from tests.test_gsheet import KEY, as_api_values
 
 QUOTA = '{"error": {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED"}}'
 UNAVAILABLE = '{"error": {"code": 503, "message": "The service is currently unavailable.", "status": "UNAVAILABLE"}}'
 
 
 @pytest.fixture
-def fake(tmp_path, monkeypatch):
-    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as server:
-        path = tmp_path / "sa.json"
-        path.write_text(json.dumps(server.service_account()))
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", server.root)
-        monkeypatch.setenv("OKRA_SHEETS_TIMEOUT_S", "1")
-        monkeypatch.setenv("OKRA_SHEETS_RETRY_BUDGET_S", "4")
-        yield server
+def fake(sheet_api, monkeypatch):
+    monkeypatch.setenv("OKRA_SHEETS_TIMEOUT_S", "1")
+    monkeypatch.setenv("OKRA_SHEETS_RETRY_BUDGET_S", "4")
+    return sheet_api
 
 
 @pytest.fixture

@@ -14,37 +14,21 @@ import pytest
 from okra_dash import gsheet
 from okra_dash.errors import SourceError
 from okra_dash.sync import sync
-from tests.conftest import REVIEW, read_tabs, review_of
-from tests.fake_sheets import FakeSheets, Fault
+from tests.conftest import review_of
+from tests.fake_sheets import KEY, Fault
 from tests.test_measures import AS_OF, EXPECTED
 
-KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def as_api_values(tabs):
-    """Cells as UNFORMATTED_VALUE sends them: numbers as numbers, dates as serial days."""
-    out = {}
-    for title, rows in tabs.items():
-        out[title] = [[float(c) if c.replace(".", "", 1).isdigit() else c for c in row] for row in rows]
-    out["Check-ins"][0][2] = 46027.0  # a date cell: 2026-01-05
-    return out
+@pytest.fixture
+def fake(sheet_api):
+    return sheet_api
 
 
 @pytest.fixture
-def fake():
-    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as server:
-        yield server
-
-
-@pytest.fixture
-def credentials(fake, tmp_path, monkeypatch):
-    path = tmp_path / "service_account.json"
-    info = fake.service_account()
-    path.write_text(json.dumps(info))
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-    monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-    return info
+def credentials(sheet_api):
+    return sheet_api.credentials
 
 
 def test_a_google_sheet_syncs_to_the_hand_computed_figures_in_two_requests(fake, credentials, tmp_path):

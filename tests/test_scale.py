@@ -8,8 +8,7 @@ from okra_dash import generate, gsheet
 from okra_dash.bench import api_payload, exponent
 from okra_dash.sync import sync
 from tests.conftest import review_of
-from tests.fake_sheets import FakeSheets
-from tests.test_gsheet import KEY
+from tests.fake_sheets import KEY
 
 
 def typos(tabs):
@@ -17,15 +16,11 @@ def typos(tabs):
 
 
 @pytest.mark.parametrize("krs", [100, 1000, 10000])
-def test_a_generated_sheet_syncs_in_two_requests_with_every_typo_an_issue(krs, tmp_path, monkeypatch):
+def test_a_generated_sheet_syncs_in_two_requests_with_every_typo_an_issue(krs, tmp_path, sheet_api):
     tabs = generate.generate(krs, 52)
-    with FakeSheets({KEY: tabs}) as fake:
-        path = tmp_path / "sa.json"
-        path.write_text(__import__("json").dumps(fake.service_account()))
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-        result = sync(KEY, tmp_path / "okra.duckdb")
-        assert len(fake.requests) == 2
+    sheet_api.books[KEY] = tabs
+    result = sync(KEY, tmp_path / "okra.duckdb")
+    assert len(sheet_api.requests) == 2
     assert result.rows["Key results"] == krs
     assert result.issues == typos(tabs)
 

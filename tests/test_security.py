@@ -15,10 +15,9 @@ from streamlit.testing.v1 import AppTest
 from okra_dash.access import allowed
 from okra_dash.errors import SourceError
 from okra_dash.sync import sync
-from tests.conftest import REVIEW, read_tabs
-from tests.fake_sheets import FakeSheets, Fault
+from tests.fake_sheets import KEY, Fault
 from tests.test_app import APP, PAGES
-from tests.test_gsheet import KEY, ROOT, as_api_values
+from tests.test_gsheet import ROOT
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
         "client_id": "id", "client_secret": "secret",
@@ -89,15 +88,9 @@ def test_without_an_auth_section_the_dashboard_is_open(review_db, monkeypatch):
 
 
 @pytest.fixture
-def fake_with_key(tmp_path, monkeypatch):
-    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as fake:
-        info = fake.service_account()
-        path = tmp_path / "sa.json"
-        path.write_text(json.dumps(info))
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-        monkeypatch.setenv("OKRA_SHEETS_RETRY_BUDGET_S", "0")
-        yield fake, info
+def fake_with_key(sheet_api, monkeypatch):
+    monkeypatch.setenv("OKRA_SHEETS_RETRY_BUDGET_S", "0")
+    return sheet_api, sheet_api.credentials
 
 
 def secrets_of(info):

@@ -22,8 +22,8 @@ from okra_dash.advice import fix
 from okra_dash.cli import main
 from okra_dash.sync import sync
 from tests.conftest import REVIEW, read_tabs, write_csv_folder
-from tests.fake_sheets import FakeSheets
-from tests.test_gsheet import KEY, ROOT, as_api_values
+from tests.fake_sheets import KEY
+from tests.test_gsheet import ROOT
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday in 2026-Q4
 
@@ -90,13 +90,8 @@ def test_add_week_adds_this_and_next_weeks_columns_once(tmp_path, workbook_path,
 
 
 @pytest.fixture
-def fake(tmp_path, monkeypatch):
-    with FakeSheets({KEY: as_api_values(read_tabs(REVIEW))}) as server:
-        path = tmp_path / "sa.json"
-        path.write_text(json.dumps(server.service_account("okra-writer@demo.iam.gserviceaccount.com")))
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
-        monkeypatch.setenv("OKRA_SHEETS_API_ROOT", server.root)
-        yield server
+def fake(sheet_api):
+    return sheet_api
 
 
 def requests_of(fake, kind):
