@@ -64,8 +64,8 @@ def split_comparison(split: pd.DataFrame) -> alt.Chart:
 def achievement_distribution(retro: pd.DataFrame, by: str, title: str) -> alt.Chart:
     """How many key results ended in each achievement band, per team or value stream."""
     return alt.Chart(retro).mark_bar().encode(
-        y=alt.Y(f"{by}:N", title=None),
-        x=alt.X("count():Q", title="Key results"),
+        y=alt.Y(f"{by}:N", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("count():Q", title="Key results", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("band:N", scale=alt.Scale(domain=BANDS, range=BAND_COLORS), title="Final achievement",
                         sort=BANDS),
         order=alt.Order("band_order:Q"),
