@@ -59,6 +59,7 @@ def report(review: Review) -> dict:
     return {
         "as_of": review.as_of.isoformat(),
         "cycles": review.cycles,
+        "cycle_windows": records(review.cycle_windows(), ["cycle", "start_date", "end_date", "elapsed"]),
         "thresholds": dataclasses.asdict(review.thresholds),
         "last_sync": records(last)[0] if len(last) else None,
         "key_results": records(key_results),
@@ -101,9 +102,9 @@ def as_markdown(review: Review) -> str:
     stalled = sorted((kr for kr in krs if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
     split = data["split"]
     discipline = [split[mode]["checkin_discipline"] for mode in split if split[mode]["key_results"]]
-    elapsed = max((kr["expected"] for kr in krs), default=0)
-    out = [f"# OKR weekly review, as of {data['as_of']}", "",
-           f"Cycle {', '.join(md(c) for c in data['cycles'])}: {pct(elapsed)} of the way through.", "",
+    windows = "; ".join(f"{md(c['cycle'])} ({c['start_date']} to {c['end_date']}), {pct(c['elapsed'])} of the way "
+                        "through" for c in data["cycle_windows"])
+    out = [f"# OKR weekly review, as of {data['as_of']}", "", f"Cycle {windows}.", "",
            f"- **{counts['on track']} of {len(krs)} key results on track**, {counts['at risk']} at risk, "
            f"{counts['off track']} off track.",
            f"- **{len(behind)} of {len(streams)} value streams behind pace.**",

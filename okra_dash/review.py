@@ -58,6 +58,11 @@ class Review:
     def current_cycles(self) -> pd.DataFrame:
         return queries.frame(self.con, "current_cycles", as_of=self.as_of)
 
+    def cycle_windows(self) -> pd.DataFrame:
+        """The reviewed cycles with their dates and elapsed share (the expected pace)."""
+        cycles = queries.frame(self.con, "cycles", as_of=self.as_of)
+        return cycles[cycles["cycle"].isin(self.cycles)].reset_index(drop=True)
+
     def key_results(self) -> pd.DataFrame:
         return self.frame("key_results")
 

@@ -83,6 +83,8 @@ def test_report_thresholds_and_cycle_can_be_set_on_the_command_line(review_db, c
 def test_the_markdown_digest_gives_headline_streams_stalls_changes_and_issues(review_db, capsys):
     main(["report", "--db", str(review_db), "--as-of", "2026-01-31", "--format", "markdown"])
     digest = capsys.readouterr().out
+    assert ("Cycle 2026-Q1 (2026-01-01 to 2026-03-31), 34% of the way through; "
+            "2026-S (2026-01-05 to 2026-07-04), 14% of the way through.") in digest
     assert "**5 of 7 key results on track**, 0 at risk, 2 off track." in digest
     assert "| Stores | 33% | 34% | on track | 3 |" in digest
     assert "- **KR-D** Calls answered in 1 minute (Hotline, Stores): no movement, flat at zero; 4 weeks" in digest
