@@ -61,7 +61,8 @@ class Review:
     def cycle_windows(self) -> pd.DataFrame:
         """The reviewed cycles with their dates and elapsed share (the expected pace)."""
         cycles = queries.frame(self.con, "cycles", as_of=self.as_of)
-        return cycles[cycles["cycle"].isin(self.cycles)].reset_index(drop=True)
+        chosen = cycles[cycles["cycle"].isin(self.cycles)]
+        return chosen.sort_values(["start_date", "cycle"]).reset_index(drop=True)
 
     def key_results(self) -> pd.DataFrame:
         return self.frame("key_results")
