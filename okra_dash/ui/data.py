@@ -45,7 +45,8 @@ def max_age() -> dt.timedelta:
     return dt.timedelta(minutes=float(minutes))
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+# Old versions are never asked for again; the bound keeps them from piling up in memory.
+@st.cache_data(show_spinner=False, max_entries=256)
 def _frame(db: str, version: tuple, name: str, as_of: dt.date, cycles: tuple, thresholds: Thresholds,
            extra: tuple) -> pd.DataFrame:
     del version  # part of the cache key only: a new file means new results
