@@ -85,3 +85,23 @@ def read_xlsx(path: Path) -> Workbook:
     finally:
         book.close()
     return Workbook.from_tabs(named, str(path), "xlsx")
+
+
+def write_tabs(tabs: dict[str, list[list[object]]], out: Path) -> Path:
+    """Tabs as an .xlsx workbook when out ends in .xlsx, else as a folder of CSV files (one per tab)."""
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        for title, rows in tabs.items():
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        book.save(out)
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    for title, rows in tabs.items():
+        with (out / f"{title}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    return out

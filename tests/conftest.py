@@ -13,6 +13,7 @@ import pytest
 from okra_dash import store
 from okra_dash.review import Review
 from okra_dash.sync import sync
+from okra_dash.workbook import write_tabs
 
 DATA = Path(__file__).parent / "data"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -42,24 +43,11 @@ def read_tabs(folder: Path) -> dict[str, list[list[str]]]:
 
 
 def write_csv_folder(folder: Path, tabs: dict[str, list[list[object]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in tabs.items():
-        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(rows)
-    return folder
+    return write_tabs(tabs, folder)
 
 
 def write_xlsx(path: Path, tabs: dict[str, list[list[object]]]) -> Path:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in tabs.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
+    return write_tabs(tabs, path)
 
 
 def review_of(db: Path, as_of: dt.date, **kwargs) -> Review:
