@@ -48,11 +48,11 @@ def deltas(at):
 
 def test_the_weekly_review_shows_the_headline_with_changes_since_last_week(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
-    assert metrics(at) == {"On track": "4", "At risk": "0", "Off track": "2", "Value streams behind pace": "0 of 2",
-                           "Stalled key results": "4", "Checked in this week": "67%"}
+    assert metrics(at) == {"On track": "4", "At risk": "0", "Off track": "2", "Streams behind": "0 of 2",
+                           "Stalled": "4", "Checked in": "67%"}
     # Jan 24: 3 on track, 3 off track, 3 stalled (D, E, F); checked in that week: A, B, D = 50%.
-    assert deltas(at) == {"On track": "1", "At risk": "0", "Off track": "-1", "Value streams behind pace": "0",
-                          "Stalled key results": "1", "Checked in this week": "+17 pts"}
+    assert deltas(at) == {"On track": "1", "At risk": "0", "Off track": "-1", "Streams behind": "0",
+                          "Stalled": "1", "Checked in": "+17 pts"}
     changes = at.dataframe[0].value
     assert sorted(changes["kr_id"]) == ["KR-B", "KR-C", "KR-D", "KR-E", "KR-F"]
     busy = at.dataframe[1].value
@@ -68,9 +68,9 @@ def test_the_weekly_review_agrees_with_the_report_for_the_same_date_and_cycle(re
     statuses = [kr["status"] for kr in report["key_results"]]
     assert shown["On track"] == str(statuses.count("on track"))
     assert shown["Off track"] == str(statuses.count("off track"))
-    assert shown["Stalled key results"] == str(sum(bool(kr["stalled"]) for kr in report["key_results"]))
+    assert shown["Stalled"] == str(sum(bool(kr["stalled"]) for kr in report["key_results"]))
     behind = sum(vs["status"] != "on track" for vs in report["value_streams"])
-    assert shown["Value streams behind pace"] == f"{behind} of {len(report['value_streams'])}"
+    assert shown["Streams behind"] == f"{behind} of {len(report['value_streams'])}"
 
 
 def test_the_value_streams_page_shows_a_stream_its_key_results_and_a_burn_up(review_db, monkeypatch):

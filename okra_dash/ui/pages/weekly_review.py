@@ -21,15 +21,17 @@ cols[0].metric("On track", int(now["on_track"]), int(now["on_track"] - before["o
 cols[1].metric("At risk", int(now["at_risk"]), int(now["at_risk"] - before["at_risk"]), delta_color="inverse")
 cols[2].metric("Off track", int(now["off_track"]), int(now["off_track"] - before["off_track"]),
                delta_color="inverse")
-cols[3].metric("Value streams behind pace", f"{int(now['streams_behind'])} of {int(now['streams'])}",
-               int(now["streams_behind"] - before["streams_behind"]), delta_color="inverse")
-cols[4].metric("Stalled key results", int(now["stalled"]), int(now["stalled"] - before["stalled"]),
-               delta_color="inverse")
+cols[3].metric("Streams behind", f"{int(now['streams_behind'])} of {int(now['streams'])}",
+               int(now["streams_behind"] - before["streams_behind"]), delta_color="inverse",
+               help="Value streams whose mean progress is more than 10 points behind the expected pace.")
+cols[4].metric("Stalled", int(now["stalled"]), int(now["stalled"] - before["stalled"]),
+               delta_color="inverse", help="Key results with no movement, no check-in or still at zero.")
 checked, checked_before = now["checked_in_this_week"], before["checked_in_this_week"]
-cols[5].metric("Checked in this week", tables.percent(checked),
+cols[5].metric("Checked in", tables.percent(checked),
                None if checked != checked or checked_before != checked_before
                else f"{(checked - checked_before) * 100:+.0f} pts",
-               help="Share of this cycle's key results with a value for the week holding the as-of date.")
+               help="This week: the share of the cycle's key results with a value for the week holding the "
+                    "as-of date.")
 
 streams = view.frame("value_streams")
 if streams.empty:
