@@ -112,7 +112,7 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
 def _values(table: Table, raw_values: pd.Series, **where) -> pd.DataFrame:
     """Numbers read from raw cells; bad ones become issues, blank ones are not check-ins."""
     values, problems = cells.numbers(raw_values)
-    found = pd.DataFrame({"kr_id": where["kr_id"], "week": where["week"], "value": values,
+    found = pd.DataFrame({"kr_id": where["kr_id"], "week": where["week"], "value": values, "raw": raw_values,
                           "confidence": where.get("confidence", np.nan), "note": where.get("note"),
                           "row": where["row"], "col": where["col"], "column": where["column"]})
     bad = problems.notna().to_numpy()
@@ -174,11 +174,12 @@ def _inside_cycles(found: pd.DataFrame, windows: pd.DataFrame, issues: Issues) -
     if found.empty:
         return pd.DataFrame(columns=COLUMNS)
     merged = found.merge(windows[["kr_id", "cycle", "start", "end"]], on="kr_id", how="left")
+    # "raw" is the cell as typed (an issue shows it as typed); only COLUMNS are kept.
     week = pd.to_datetime(merged["week"])
     outside = ((week > pd.to_datetime(merged["end"]))
                | (week + pd.Timedelta(days=6) < pd.to_datetime(merged["start"]))).to_numpy()
     for item in merged[outside].itertuples():
-        issues.add(TAB, int(item.row), item.column, item.value,
+        issues.add(TAB, int(item.row), item.column, item.raw,
                    f"the week of {item.week} is outside cycle {item.cycle} ({item.start} to {item.end}) "
                    f"of KR '{item.kr_id}'; the cell was left out", int(item.col))
     kept = merged[~outside][COLUMNS].reset_index(drop=True)

@@ -46,6 +46,12 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]
             out[name] = [None if v != v else v for v in column.tolist()]
         elif pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
             out[name] = column.tolist()
+        elif isinstance(column.dtype, pd.StringDtype):
+            out[name] = column.astype(object).where(column.notna(), None).tolist()
+        elif pd.api.types.is_datetime64_any_dtype(column):
+            dates_only = bool((column.dropna() == column.dropna().dt.normalize()).all())
+            text = column.dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%dT%H:%M:%S")
+            out[name] = text.astype(object).where(column.notna(), None).tolist()
         else:
             out[name] = [_plain(v) for v in column.tolist()]
     return [dict(zip(out, values)) for values in zip(*out.values())] if len(frame) else []
@@ -63,6 +69,8 @@ def report(review: Review) -> dict:
         "thresholds": dataclasses.asdict(review.thresholds),
         "last_sync": records(last)[0] if len(last) else None,
         "key_results": records(key_results),
+        "headline": {row["moment"]: {k: v for k, v in row.items() if k != "moment"}
+                     for row in records(review.frame("headline"))},
         "value_streams": records(review.value_streams()),
         "split": {row["mode"]: {k: v for k, v in row.items() if k != "mode"} for row in records(split)},
         "busy_without_results": records(review.busy_without_results()),
@@ -88,6 +96,11 @@ def pct(value: object) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
 
 
+def _since(now: dict, before: dict, key: str) -> str:
+    change = now[key] - before[key]
+    return f" ({change:+d} since last week)" if change else " (as last week)"
+
+
 def _more(rows: list, lines: list[str]) -> list[str]:
     if len(rows) > DIGEST_LIMIT:
         lines.append(f"- … and {len(rows) - DIGEST_LIMIT} more")
@@ -97,19 +110,18 @@ def _more(rows: list, lines: list[str]) -> list[str]:
 def as_markdown(review: Review) -> str:
     data = report(review)
     krs, streams = data["key_results"], data["value_streams"]
-    counts = {status: sum(kr["status"] == status for kr in krs) for status in ("on track", "at risk", "off track")}
-    behind = [vs for vs in streams if vs["status"] != "on track"]
+    now, before = data["headline"]["now"], data["headline"]["last week"]
     stalled = sorted((kr for kr in krs if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
     split = data["split"]
-    discipline = [split[mode]["checkin_discipline"] for mode in split if split[mode]["key_results"]]
     windows = "; ".join(f"{md(c['cycle'])} ({c['start_date']} to {c['end_date']}), {pct(c['elapsed'])} of the way "
                         "through" for c in data["cycle_windows"])
     out = [f"# OKR weekly review, as of {data['as_of']}", "", f"Cycle {windows}.", "",
-           f"- **{counts['on track']} of {len(krs)} key results on track**, {counts['at risk']} at risk, "
-           f"{counts['off track']} off track.",
-           f"- **{len(behind)} of {len(streams)} value streams behind pace.**",
-           f"- **{len(stalled)} key results stalled.**"]
-    if discipline:
+           f"- **{now['on_track']} of {now['key_results']} key results on track**{_since(now, before, 'on_track')}, "
+           f"{now['at_risk']} at risk, {now['off_track']} off track.",
+           f"- **{now['streams_behind']} of {now['streams']} value streams behind pace**"
+           f"{_since(now, before, 'streams_behind')}.",
+           f"- **{now['stalled']} key results stalled**{_since(now, before, 'stalled')}."]
+    if any(split[mode]["key_results"] for mode in split):
         shown = ", ".join(f"{mode} teams {pct(split[mode]['checkin_discipline'])}"
                           for mode in split if split[mode]["key_results"])
         out.append(f"- Check-in discipline: {shown}.")

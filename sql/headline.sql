@@ -13,9 +13,9 @@ kr AS (
                                             $no_checkin_days, $flat_elapsed)
                   WHERE list_contains($cycles, cycle)) AS m
 ),
-streams AS (
+streams AS (  -- the same aggregates as stream_measures, over the KR rows already measured here
     SELECT moment, value_stream, cycle,
-           okr_status(avg(progress_clamped), avg(expected), $on_track_margin, $at_risk_margin) AS status
+           stream_status(progress_clamped, expected, $on_track_margin, $at_risk_margin) AS status
     FROM kr GROUP BY moment, value_stream, cycle
 ),
 checked AS (

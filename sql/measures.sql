@@ -1,5 +1,6 @@
 -- measures: the contract's §2 measures, defined once as macros on a reader connection.
--- Every query in sql/ that shows a figure reads it from kr_measures(); takes no parameters.
+-- Every query in sql/ that shows a figure reads it from kr_measures() or stream_measures();
+-- takes no parameters.
 --
 -- kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days,
 --             flat_elapsed) returns one row per key result of the listed cycles with:
@@ -20,6 +21,17 @@ CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, on_track_margin, at_
     END;
 
 CREATE OR REPLACE TEMP MACRO clamp01(x) AS greatest(0.0, least(1.0, x));
+
+-- Group measures, used inside GROUP BY queries over kr_measures rows:
+-- the share of key results on track, and check-in discipline (checked weeks / elapsed weeks, pooled).
+CREATE OR REPLACE TEMP MACRO on_track_share(status) AS avg(CAST(status = 'on track' AS DOUBLE));
+CREATE OR REPLACE TEMP MACRO checkin_discipline(checked_weeks, elapsed_weeks) AS
+    sum(checked_weeks) / nullif(sum(elapsed_weeks), 0);
+-- A value stream's progress is the mean clamped progress of its KRs, its expected the mean expected.
+CREATE OR REPLACE TEMP MACRO stream_progress(progress_clamped) AS avg(progress_clamped);
+CREATE OR REPLACE TEMP MACRO stream_expected(expected) AS avg(expected);
+CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, on_track_margin, at_risk_margin) AS
+    okr_status(stream_progress(progress_clamped), stream_expected(expected), on_track_margin, at_risk_margin);
 
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
 CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
@@ -92,3 +104,19 @@ SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        ], lambda reason: reason IS NOT NULL) AS stalled,
        date_diff('day', m.last_change, m.as_of_date) // 7 AS weeks_since_change
 FROM measured AS m;
+
+-- stream_measures(as_of, cycles, thresholds...) returns one row per value stream and cycle:
+--   progress = mean clamped progress of its KRs; expected = their mean expected; status by okr_status.
+CREATE OR REPLACE TEMP MACRO stream_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins,
+                                             no_checkin_days, flat_elapsed) AS TABLE
+SELECT value_stream, cycle,
+       stream_progress(progress_clamped) AS progress,
+       stream_expected(expected) AS expected,
+       stream_status(progress_clamped, expected, on_track_margin, at_risk_margin) AS status,
+       count(*) AS key_results,
+       count(DISTINCT objective_id) AS objectives,
+       list(DISTINCT team ORDER BY team) AS teams,
+       count(*) FILTER (WHERE status = 'on track') AS on_track,
+       count(*) FILTER (WHERE len(stalled) > 0) AS stalled
+FROM kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days, flat_elapsed)
+GROUP BY value_stream, cycle;

@@ -17,8 +17,8 @@ SELECT m.mode,
        count(DISTINCT tm.team) AS teams,
        count(kr.kr_id) AS key_results,
        avg(kr.progress_clamped) AS progress,
-       avg(CAST(kr.status = 'on track' AS DOUBLE)) AS on_track_share,
-       sum(kr.checked_weeks) / nullif(sum(kr.elapsed_weeks), 0) AS checkin_discipline
+       on_track_share(kr.status) AS on_track_share,
+       checkin_discipline(kr.checked_weeks, kr.elapsed_weeks) AS checkin_discipline
 FROM modes AS m
 LEFT JOIN team_modes AS tm ON tm.mode = m.mode
 LEFT JOIN kr ON kr.team = tm.team AND kr.mode = m.mode

@@ -5,8 +5,8 @@ SELECT team, mode,
        list(DISTINCT value_stream ORDER BY value_stream) AS value_streams,
        count(*) AS key_results,
        avg(progress_clamped) AS progress,
-       avg(CAST(status = 'on track' AS DOUBLE)) AS on_track_share,
-       sum(checked_weeks) / nullif(sum(elapsed_weeks), 0) AS checkin_discipline,
+       on_track_share(status) AS on_track_share,
+       checkin_discipline(checked_weeks, elapsed_weeks) AS checkin_discipline,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
 FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
 WHERE list_contains($cycles, cycle)

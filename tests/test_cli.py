@@ -65,6 +65,8 @@ def test_report_json_has_every_field_of_the_contract(review_db, capsys):
     stream = data["value_streams"][0]
     assert {"value_stream", "cycle", "progress", "expected", "status", "key_results"} <= stream.keys()
     assert set(data["split"]) == {"OKR", "KPI", "Unknown"}
+    now, before = data["headline"]["now"], data["headline"]["last week"]
+    assert (now["on_track"], now["off_track"], now["stalled"], before["on_track"]) == (5, 2, 4, 4)
     assert data["split"]["KPI"]["checkin_discipline"] == pytest.approx(0.4)
     assert {"teams", "key_results", "progress", "on_track_share", "checkin_discipline"} <= data["split"]["OKR"].keys()
     assert data["issues"] == [{"tab": "Key results", "row": 7, "column": "Team", "value": "Gamma",
@@ -85,7 +87,10 @@ def test_the_markdown_digest_gives_headline_streams_stalls_changes_and_issues(re
     digest = capsys.readouterr().out
     assert ("Cycle 2026-Q1 (2026-01-01 to 2026-03-31), 34% of the way through; "
             "2026-S (2026-01-05 to 2026-07-04), 14% of the way through.") in digest
-    assert "**5 of 7 key results on track**, 0 at risk, 2 off track." in digest
+    # Both cycles: A, B, C, F, G on track now; a week ago A, B, C, G. Stalled now B, C, D, E; then D, E, F.
+    assert "- **5 of 7 key results on track** (+1 since last week), 0 at risk, 2 off track." in digest
+    assert "- **0 of 3 value streams behind pace** (as last week)." in digest
+    assert "- **4 key results stalled** (+1 since last week)." in digest
     assert "| Stores | 33% | 34% | on track | 3 |" in digest
     assert "- **KR-D** Calls answered in 1 minute (Hotline, Stores): no movement, flat at zero; 4 weeks" in digest
     assert "## What changed since last week" in digest and "off track → on track" in digest

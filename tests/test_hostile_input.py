@@ -133,7 +133,7 @@ CORPUS = [
      ("loads", "SELECT DISTINCT key_result, value_stream FROM key_results JOIN objectives USING (objective_id)",
       [(HTML, HTML)])),
     ("html-in-a-value", value_cell(HTML), ("issue", "Check-ins", 2, "2026-W05")),
-    ("bad-confidence-type", lambda tabs: None, ("loads", "SELECT count(*) FROM key_results", [(7,)])),
+    ("checkbox-as-value", value_cell("TRUE"), ("issue", "Check-ins", 2, "2026-W05")),
 ]
 
 

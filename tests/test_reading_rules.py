@@ -44,13 +44,18 @@ def only_issue(con):
     return found[0]
 
 
+def at(issue):
+    """Where an issue points, and what was typed there: (tab, row, column, value)."""
+    return issue["tab"], issue["row"], issue["column"], issue["value"]
+
+
 def column(con, sql):
     return [row[0] for row in con.execute(sql).fetchall()]
 
 
 def test_the_review_workbook_itself_has_only_its_one_deliberate_issue(tmp_path, tabs):
     found = all_issues(synced(tmp_path, tabs))
-    assert [(i["tab"], i["row"], i["column"], i["value"]) for i in found] == [GAMMA]
+    assert [at(i) for i in found] == [GAMMA]
     assert found[0]["problem"] == "team 'Gamma' is not in the Teams tab; it counts as mode Unknown"
 
 
@@ -77,7 +82,7 @@ def test_fully_empty_rows_are_ignored_and_row_numbers_stay_the_sheets_own(tmp_pa
     tabs["Key results"].insert(2, ["", "", "", "", "", "", "", ""])  # KR-B moves to sheet row 4
     tabs["Key results"][3][4] = "lots"
     con = synced(tmp_path, tabs)
-    found = [(i["tab"], i["row"], i["column"], i["value"]) for i in all_issues(con)]
+    found = [at(i) for i in all_issues(con)]
     assert found == [("Key results", 4, "Start", "lots"), ("Key results", 8, "Team", "Gamma")]
 
 
@@ -85,8 +90,7 @@ def test_text_is_trimmed_and_ids_compare_exactly_after_trimming(tmp_path, tabs):
     tabs["Check-ins"][1][0] = "  KR-A  "
     tabs["Check-ins"][2][0] = "kr-b"  # not the same ID: case matters for IDs
     con = synced(tmp_path, tabs)
-    issue = only_issue(con)
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Check-ins", 3, "KR ID", "kr-b")
+    assert at(only_issue(con)) == ("Check-ins", 3, "KR ID", "kr-b")
     assert column(con, "SELECT count(*) FROM checkins WHERE kr_id = 'KR-A'") == [4]
 
 
@@ -121,7 +125,7 @@ def test_a_value_that_is_not_a_number_is_an_issue_and_only_that_cell_is_left_out
     tabs["Check-ins"][1][5] = typed
     con = synced(tmp_path, tabs)
     issue = only_issue(con)
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Check-ins", 2, "2026-W05", typed)
+    assert at(issue) == ("Check-ins", 2, "2026-W05", typed)
     assert "not a number" in issue["problem"]
     assert column(con, "SELECT count(*) FROM checkins WHERE kr_id = 'KR-A'") == [3]
     assert column(con, "SELECT count(*) FROM checkins") == [17]
@@ -133,15 +137,14 @@ def test_an_unknown_team_is_an_issue_and_its_key_result_loads_with_mode_unknown(
     con = synced(tmp_path, tabs)
     issue = all_issues(con)[0]
     assert len(all_issues(con)) == 1
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Key results", 7, "Team", "Gama")
+    assert at(issue) == ("Key results", 7, "Team", "Gama")
     assert column(con, "SELECT count(*) FROM key_results WHERE kr_id = 'KR-F'") == [1]
 
 
 def test_an_unknown_mode_is_an_issue_and_the_team_counts_as_unknown(tmp_path, tabs):
     tabs["Teams"][3][1] = "Ops"
     con = synced(tmp_path, tabs)
-    issue = only_issue(con)
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Teams", 4, "mode", "Ops")
+    assert at(only_issue(con)) == ("Teams", 4, "mode", "Ops")
     assert column(con, "SELECT mode FROM teams WHERE team = 'Hotline'") == ["Unknown"]
 
 
@@ -149,7 +152,7 @@ def test_an_unknown_objective_id_leaves_the_key_result_out_with_one_issue(tmp_pa
     tabs["Key results"][1][1] = "O9"
     con = synced(tmp_path, tabs)
     issue = only_issue(con)  # KR-A's check-ins and actions need no issue of their own
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Key results", 2, "Objective ID", "O9")
+    assert at(issue) == ("Key results", 2, "Objective ID", "O9")
     assert column(con, "SELECT count(*) FROM key_results WHERE kr_id = 'KR-A'") == [0]
     assert column(con, "SELECT count(*) FROM checkins WHERE kr_id = 'KR-A'") == [0]
 
@@ -157,8 +160,7 @@ def test_an_unknown_objective_id_leaves_the_key_result_out_with_one_issue(tmp_pa
 def test_an_unknown_kr_id_in_check_ins_is_an_issue(tmp_path, tabs):
     tabs["Check-ins"].append(["KR-Z", "ghost", "1", "2", "", ""])
     con = synced(tmp_path, tabs)
-    issue = only_issue(con)
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Check-ins", 9, "KR ID", "KR-Z")
+    assert at(only_issue(con)) == ("Check-ins", 9, "KR ID", "KR-Z")
 
 
 def test_an_unknown_kr_id_in_actions_is_an_issue(tmp_path, tabs):
@@ -190,8 +192,7 @@ def test_a_second_check_in_row_for_one_kr_is_an_issue(tmp_path, tabs):
 def test_a_target_equal_to_start_leaves_the_key_result_out(tmp_path, tabs):
     tabs["Key results"][1][5] = "0"
     con = synced(tmp_path, tabs)
-    issue = only_issue(con)
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Key results", 2, "Target", "0")
+    assert at(only_issue(con)) == ("Key results", 2, "Target", "0")
     assert column(con, "SELECT count(*) FROM key_results WHERE kr_id = 'KR-A'") == [0]
 
 
@@ -211,11 +212,11 @@ def test_a_week_outside_its_key_results_cycle_is_an_issue(tmp_path, tabs):
     tabs["Check-ins"][0].append("2026-04-06")  # Q2: outside Q1 and fine for the 6-month cycle
     for row in tabs["Check-ins"][1:]:
         row.append("")
-    tabs["Check-ins"][1][-1] = "50"  # KR-A, a Q1 key result
+    tabs["Check-ins"][1][-1] = "€1,200"  # KR-A, a Q1 key result; the issue shows the cell as typed
     tabs["Check-ins"][7][-1] = "20"  # KR-G, in 2026-S
     con = synced(tmp_path, tabs)
     issue = only_issue(con)
-    assert (issue["tab"], issue["row"], issue["column"], issue["value"]) == ("Check-ins", 2, "2026-04-06", "50")
+    assert at(issue) == ("Check-ins", 2, "2026-04-06", "€1,200")
     assert "outside cycle 2026-Q1" in issue["problem"]
     assert column(con, "SELECT value FROM checkins WHERE week = '2026-04-06'") == [20]
 
