@@ -33,18 +33,28 @@ HUGE_CELLS = 10_000_000
 
 
 def api_payload(tabs: dict[str, list[list[object]]]) -> tuple[dict, dict]:
-    """The two answers a sync gets from the Sheets API, decoded as gspread decodes them."""
+    """The two answers a sync gets from the Sheets API (metadata, grid data), decoded as gspread decodes them.
+
+    Generated workbooks hold text and plain numbers; Google sends a number typed as text (a CSV's "12")
+    as a number, as it does for what people type.
+    """
     meta = {"sheets": [{"properties": {"sheetId": i, "title": title}} for i, title in enumerate(tabs)]}
-    ranges = []
+    sheets = []
     for title, rows in tabs.items():
-        trimmed = []
+        row_data = []
         for row in rows:
-            end = len(row)
-            while end and row[end - 1] in ("", None):
-                end -= 1
-            trimmed.append(row[:end])
-        ranges.append({"range": title, "majorDimension": "ROWS", "values": trimmed})
-    return meta, json.loads(json.dumps({"valueRanges": ranges}))
+            values = []
+            for cell in row:
+                if cell in ("", None):
+                    values.append({})
+                    continue
+                try:
+                    values.append({"effectiveValue": {"numberValue": float(cell)}})
+                except (TypeError, ValueError):
+                    values.append({"effectiveValue": {"stringValue": str(cell)}})
+            row_data.append({"values": values} if values else {})
+        sheets.append({"properties": {"title": title}, "data": [{"rowData": row_data}]})
+    return meta, json.loads(json.dumps({"sheets": sheets}))
 
 
 def sync_payload(meta: dict, response: dict, db: Path) -> None:

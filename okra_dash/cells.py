@@ -1,8 +1,12 @@
 """How one cell typed into the sheet is read: text, numbers, dates, weeks, words.
 
 Every rule of the contract's "Reading values" for a single cell lives here, once.
-A cell that cannot be read raises CellError with a plain-language problem; the
-parser turns that into a data issue. "No value" is None, never an error.
+A cell that cannot be read raises CellError with a plain-language problem and a
+kind (the code its advice is keyed on); the parser turns that into a data issue.
+"No value" is None, never an error.
+
+Sources hand over cells as the spreadsheet stores them: text, numbers, booleans,
+dates, and the typed cells below, which say what a bare number cannot.
 """
 
 from __future__ import annotations
@@ -10,45 +14,114 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 
 class CellError(ValueError):
     """A cell that should hold something readable and does not; str() is the problem."""
 
+    def __init__(self, problem: str, kind: str):
+        super().__init__(problem)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A number cell formatted as a percentage: a typed 45% is stored as 0.45 and shown as 45%."""
+
+    stored: float
+
+    def shown(self) -> float:
+        # Shift the decimal point exactly: 0.61 * 100 in floating point is 61.00000000000001.
+        return float(Decimal(repr(float(self.stored))).scaleb(2))
+
+    def __str__(self) -> str:
+        return f"{format_number(self.shown())}%"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetError:
+    """A formula that ended in an error: #DIV/0!, #N/A, #REF! ..."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, slots=True)
+class Uncomputed:
+    """A formula with no computed value (a file written by a script and never opened)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
 
 NO_VALUE_WORDS = frozenset({"", "-", "n/a", "na", "tbd"})
+SHEET_ERRORS = frozenset({"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
 
 # Sheets and Excel count dates as days since 1899-12-30. Only serials between
 # 1990 and 2100 are taken as dates, so a stray small number is not a date.
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_RANGE = (32874, 73051)
+# A date outside these years is a typo (0206, 20266), not a plan.
+PLAUSIBLE_YEARS = (1900, 2999)
 
 _NUMBER = re.compile(r"^([+-]?)[€$£¥]?\s*([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*%?$")
-# Commas only as thousands separators: 1,200 and 12,345.6, never 12,5 or 1.200,50.
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*%?$")
+# Commas only as thousands separators, anchored from the first digit: 1,200 and 12,345.6, never
+# 0,125, 12,5, 1234,567, 1.234,567 or 12,5,000.
+_THOUSANDS = re.compile(r"^[+-]?[€$£¥]?\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*%?$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][0-9:.]+Z?)?$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
+
+# Control characters never reach a terminal, digest or page: each is shown as its visible
+# symbol (ESC as ␛, BEL as ␇), so the cell still reads as typed. Tabs and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# NUL is dropped: it is never meant, and DuckDB cannot store it.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0: None, 0x7F: "\u2421"} \
+    | {code: "\ufffd" for code in range(0x80, 0xA0)}
+
+
+def printable(raw: str) -> str:
+    """Text with control characters replaced by visible symbols (line breaks and tabs kept, NUL dropped)."""
+    if not _CONTROL.search(raw):
+        return raw
+    return raw.replace("\r\n", "\n").translate(_PICTURES)
+
+
+def format_number(value: float) -> str:
+    """A number as a person writes it: 61, 12.5, 0.125 (no float noise, no exponent for usual sizes)."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
 
 
 def text(cell: object) -> str:
     """A cell as trimmed text; whole numbers lose their '.0' so IDs typed as numbers match."""
     if cell is None:
         return ""
-    if isinstance(cell, float):
+    if isinstance(cell, str):
+        return printable(cell).strip()
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, (float, np.floating)):
         if math.isnan(cell):
             return ""
-        if cell.is_integer():
-            return str(int(cell))
+        return format_number(float(cell)) if math.isfinite(cell) else str(cell)
     if isinstance(cell, (dt.datetime, pd.Timestamp)):
         if cell.hour == cell.minute == cell.second == 0:
             return cell.date().isoformat()
         return cell.isoformat(sep=" ")
-    if isinstance(cell, dt.date):
+    if isinstance(cell, (dt.date, dt.time)):
         return cell.isoformat()
-    # NUL cannot be stored by DuckDB and is never meant: drop it, keep the rest as typed.
-    return str(cell).replace("\x00", "").strip()
+    return printable(str(cell)).strip()
 
 
 def is_blank(cell: object) -> bool:
@@ -56,83 +129,119 @@ def is_blank(cell: object) -> bool:
     return text(cell).lower() in NO_VALUE_WORDS
 
 
-def number(cell: object) -> float | None:
-    """A number from a cell: plain, '1,200', '45%', '€1,200', ' 3.5 '; None when blank."""
+def _not_a_number(cell: object) -> CellError | None:
+    """Why a typed cell cannot be a number, or None when its type does not settle it."""
     if isinstance(cell, bool):
-        raise CellError("is TRUE/FALSE, not a number")
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return CellError("is TRUE/FALSE (a checkbox?), not a number", "boolean")
+    if isinstance(cell, SheetError):
+        return CellError(f"is the spreadsheet error {cell.code}, not a number", "sheet_error")
+    if isinstance(cell, Uncomputed):
+        return CellError("is a formula with no computed value (open the file in a spreadsheet program and "
+                         "save it)", "uncomputed")
+    if isinstance(cell, (dt.date, dt.time, dt.timedelta, pd.Timestamp)):
+        return CellError("is a date or time, not a number (format the cell as a number)", "date_not_number")
+    return None
+
+
+def number(cell: object) -> float | None:
+    """A number from a cell: plain, '1,200', '45%', '€1,200', ' 3.5 ', a 45% cell; None when blank."""
+    if isinstance(cell, Percent):
+        return cell.shown()
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
         value = float(cell)
         if math.isnan(value):
             return None
         if math.isinf(value):
-            raise CellError("is not a finite number")
+            raise CellError("is not a finite number", "not_finite")
         return value
+    problem = _not_a_number(cell)
+    if problem:
+        raise problem
     raw = text(cell)
     if raw.lower() in NO_VALUE_WORDS:
         return None
+    if raw.upper() in SHEET_ERRORS:
+        raise CellError(f"is the spreadsheet error {raw}, not a number", "sheet_error")
     raw = raw.replace("\u00a0", " ")
-    if "," in raw and not _THOUSANDS.search(raw):
-        raise CellError("is not a number (commas only separate thousands, as in 1,200)")
+    if "," in raw and not _THOUSANDS.match(raw):
+        raise CellError("is not a number (commas only separate thousands, as in 1,200)", "comma")
     match = _NUMBER.match(raw.replace(",", ""))
     if not match or (match.group(1) and match.group(2)):
-        raise CellError("is not a number")
+        raise CellError("is not a number", "not_a_number")
     sign = "-" if "-" in (match.group(1) + match.group(2)) else ""
     exponent = f"e{match.group(4)}" if match.group(4) else ""
     value = float(sign + match.group(3) + exponent)
     if math.isinf(value):
-        raise CellError("is not a finite number")
+        raise CellError("is not a finite number", "not_finite")
     return value
 
 
-def numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """number() over a column: (values with NaN where blank or bad, problems where bad).
+def numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """number() over a column: (values, NaN where blank or bad; problems and kinds where bad).
 
     Most cells are plain numbers, so a vectorised cast reads them and number()
-    only sees the rest; the rule itself stays in number().
+    only sees the rest; the rule itself stays in number(). Booleans are not numbers
+    here although pandas would cast TRUE to 1.
     """
     values = pd.to_numeric(cells, errors="coerce").astype("float64")
     problems = pd.Series(None, index=cells.index, dtype="object")
+    kinds = pd.Series(None, index=cells.index, dtype="object")
+    plain = np.fromiter((type(cell) in (float, int) for cell in cells), dtype=bool, count=len(cells))
+    values[~plain] = math.nan
     values[values.isin([math.inf, -math.inf])] = math.nan
     rest = values.isna() & cells.notna()
     for index, cell in cells[rest].items():
         try:
             value = number(cell)
         except CellError as error:
-            problems[index] = str(error)
+            problems[index], kinds[index] = str(error), error.kind
             continue
         values[index] = math.nan if value is None else value
-    return values, problems
+    return values, problems, kinds
+
+
+def _plausible(day: dt.date) -> dt.date:
+    if not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
+        raise CellError(f"has the year {day.year}, which cannot be meant (write it as 2026-01-05)",
+                        "implausible_date")
+    return day
 
 
 def date(cell: object) -> dt.date | None:
     """A date from a date cell, a sheet serial, '2026-01-05' or an ISO week '2026-W02'."""
     if isinstance(cell, (dt.datetime, pd.Timestamp)):
-        return cell.date()
+        return _plausible(cell.date())
     if isinstance(cell, dt.date):
-        return cell
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return _plausible(cell)
+    if isinstance(cell, (bool, Percent, SheetError, Uncomputed, dt.time, dt.timedelta)):
+        raise CellError("is not a date (write it as 2026-01-05)", "not_a_date")
+    if isinstance(cell, (int, float, np.integer, np.floating)):
         if math.isnan(cell):
             return None
         if SERIAL_RANGE[0] <= cell <= SERIAL_RANGE[1]:
             return SERIAL_EPOCH + dt.timedelta(days=int(cell))
-        raise CellError("is not a date (write it as 2026-01-05)")
+        raise CellError("is not a date (write it as 2026-01-05)", "not_a_date")
     raw = text(cell)
     if raw.lower() in NO_VALUE_WORDS:
         return None
     if match := _ISO_DATE.match(raw):
         try:
-            return dt.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            raise CellError("is not a real date") from None
+            return _plausible(dt.date(*(int(part) for part in match.groups())))
+        except ValueError as error:
+            if isinstance(error, CellError):
+                raise
+            raise CellError("is not a real date", "not_a_real_date") from None
     if match := _ISO_WEEK.match(raw):
         year, week, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
         try:
-            return dt.date.fromisocalendar(year, week, day)
-        except ValueError:
-            raise CellError("is not a real ISO week") from None
+            return _plausible(dt.date.fromisocalendar(year, week, day))
+        except ValueError as error:
+            if isinstance(error, CellError):
+                raise
+            raise CellError("is not a real ISO week", "not_a_real_date") from None
     if raw.isdigit() and SERIAL_RANGE[0] <= int(raw) <= SERIAL_RANGE[1]:
         return SERIAL_EPOCH + dt.timedelta(days=int(raw))
-    raise CellError("is not a date (write it as 2026-01-05 or 2026-W02)")
+    raise CellError("is not a date (write it as 2026-01-05 or 2026-W02)", "not_a_date")
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -148,4 +257,4 @@ def word(cell: object, choices: tuple[str, ...], what: str) -> str | None:
     for choice in choices:
         if raw.lower() == choice.lower():
             return choice
-    raise CellError(f"is not a known {what} (use one of: {', '.join(choices)})")
+    raise CellError(f"is not a known {what} (use one of: {', '.join(choices)})", "unknown_word")

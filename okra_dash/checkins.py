@@ -13,7 +13,7 @@ import pandas as pd
 
 from okra_dash import cells
 from okra_dash.cells import CellError
-from okra_dash.table import Issues, Table, is_empty
+from okra_dash.table import Issues, Table, header_index, is_empty
 from okra_dash.workbook import RawTab, canonical
 
 TAB = "Check-ins"
@@ -22,7 +22,8 @@ COLUMNS = ["kr_id", "week", "value", "confidence", "note", "row", "col", "column
 
 def read_checkins(raw: RawTab, windows: pd.DataFrame, left_out: set[str], issues: Issues) -> pd.DataFrame:
     """Check-ins of known key results inside their cycles; windows has kr_id, start, end."""
-    header = next((row for row in raw.rows if not is_empty(row)), [])
+    found_at = header_index(raw.rows, ("Week", "KR ID", "Value"))
+    header = raw.rows[found_at] if found_at is not None else []
     names = {canonical(cells.text(cell)) for cell in header}
     if {"week", "value"} <= names:
         found = _long(Table(TAB, raw, ("Week", "KR ID", "Value"), ("Confidence", "Note"), issues),
@@ -37,9 +38,12 @@ def _known(table: Table, row: int, kr_id: str, known: set[str], left_out: set[st
         return True
     if kr_id in left_out:  # the key result's own row already has an issue
         return False
-    problem = ("the row has values but no KR ID" if not kr_id
-               else f"KR ID '{kr_id}' is not in the Key results tab")
-    table.issue(row, "KR ID", kr_id, problem + "; its check-ins were left out")
+    if kr_id:
+        table.issue(row, "KR ID", kr_id, f"KR ID '{kr_id}' is not in the Key results tab; its check-ins were left out",
+                    "unknown_kr")
+    else:
+        table.issue(row, "KR ID", kr_id, "the row has values but no KR ID; its check-ins were left out",
+                    "values_without_id")
     return False
 
 
@@ -57,13 +61,14 @@ def _week_columns(table: Table) -> list[tuple[int, dt.date, str]]:
             # a header with digits in it was meant as a week.
             if any(char.isdigit() for char in label):
                 table.issues.add(TAB, table.header_index + 1, label, head,
-                                 f"the column header {error}; its column was left out", index + 1)
+                                 f"the column header {error}; its column was left out", "bad_week_header",
+                                 index + 1)
             continue
         monday = cells.week_start(day)
         if monday in seen:
             table.issues.add(TAB, table.header_index + 1, label, head,
                              f"names the same week as column '{seen[monday]}'; its column was left out",
-                             index + 1)
+                             "duplicate_week", index + 1)
             continue
         seen[monday] = label
         weeks.append((index, monday, label))
@@ -88,7 +93,8 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
         if not _known(table, row, kr_id, known, left_out):
             continue
         if kr_id in kept:
-            table.issue(row, "KR ID", kr_id, f"KR ID '{kr_id}' has a second row; the first one is used")
+            table.issue(row, "KR ID", kr_id, f"KR ID '{kr_id}' has a second row; the first one is used",
+                        "duplicate_id")
             continue
         kept.add(kr_id)
         rows.append((position, row, kr_id))
@@ -111,14 +117,14 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
 
 def _values(table: Table, raw_values: pd.Series, **where) -> pd.DataFrame:
     """Numbers read from raw cells; bad ones become issues, blank ones are not check-ins."""
-    values, problems = cells.numbers(raw_values)
+    values, problems, kinds = cells.numbers(raw_values)
     found = pd.DataFrame({"kr_id": where["kr_id"], "week": where["week"], "value": values, "raw": raw_values,
                           "confidence": where.get("confidence", np.nan), "note": where.get("note"),
                           "row": where["row"], "col": where["col"], "column": where["column"]})
     bad = problems.notna().to_numpy()
-    for item, raw, problem in zip(found[bad].itertuples(), raw_values[bad], problems[bad]):
-        table.issues.add(TAB, int(item.row), item.column, raw,
-                         f"the value {problem}; the cell was left out", int(item.col))
+    for item, raw, problem, kind in zip(found[bad].itertuples(), raw_values[bad], problems[bad], kinds[bad]):
+        table.issues.add(TAB, int(item.row), item.column, raw, f"the value {problem}; the cell was left out", kind,
+                         int(item.col))
     return found[~bad & found["value"].notna().to_numpy()].reset_index(drop=True)
 
 
@@ -135,16 +141,17 @@ def _long(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
             try:
                 dates[key] = cells.date(cell["Week"])
             except CellError as error:
-                table.issue(row, "Week", cell["Week"], f"Week {error}; the check-in was left out")
+                table.issue(row, "Week", cell["Week"], f"Week {error}; the check-in was left out", error.kind)
                 continue
         if dates[key] is None:
             if not cells.is_blank(cell["Value"]):
-                table.issue(row, "Week", cell["Week"], "the check-in has no Week; it was left out")
+                table.issue(row, "Week", cell["Week"], "the check-in has no Week; it was left out", "missing_value")
             continue
         week = cells.week_start(dates[key])
         if (kr_id, week) in kept:
             table.issue(row, "Week", cell["Week"],
-                        f"a second check-in for KR '{kr_id}' in the week of {week}; the first one is used")
+                        f"a second check-in for KR '{kr_id}' in the week of {week}; the first one is used",
+                        "duplicate_checkin")
             continue
         confidence = _confidence(table, row, cell.get("Confidence"))
         kept.add((kr_id, week))
@@ -161,10 +168,11 @@ def _confidence(table: Table, row: int, cell: object) -> float | None:
     try:
         value = cells.number(cell)
     except CellError as error:
-        table.issue(row, "Confidence", cell, f"Confidence {error}; it was left blank")
+        table.issue(row, "Confidence", cell, f"Confidence {error}; it was left blank", error.kind)
         return None
     if value is not None and not 0 <= value <= 10:
-        table.issue(row, "Confidence", cell, "Confidence is not between 0 and 10; it was left blank")
+        table.issue(row, "Confidence", cell, "Confidence is not between 0 and 10; it was left blank",
+                    "confidence_range")
         return None
     return value
 
@@ -181,7 +189,7 @@ def _inside_cycles(found: pd.DataFrame, windows: pd.DataFrame, issues: Issues) -
     for item in merged[outside].itertuples():
         issues.add(TAB, int(item.row), item.column, item.raw,
                    f"the week of {item.week} is outside cycle {item.cycle} ({item.start} to {item.end}) "
-                   f"of KR '{item.kr_id}'; the cell was left out", int(item.col))
+                   f"of KR '{item.kr_id}'; the cell was left out", "outside_cycle", int(item.col))
     kept = merged[~outside][COLUMNS].reset_index(drop=True)
     kept["row"] = kept["row"].astype("int64")
     kept["col"] = kept["col"].astype("int64")

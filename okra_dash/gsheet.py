@@ -1,7 +1,9 @@
 """A Google Sheet as a Workbook, read with gspread in two requests whatever the number of tabs.
 
 Request 1 reads the spreadsheet's tab list (titles and ids); request 2 reads every
-contract tab at once with values:batchGet, as raw values (dates as serial days).
+contract tab at once as grid data: each cell's value with its number-format type,
+because a bare value cannot tell a typed 45% (stored as 0.45 with a percent format)
+or a date (a serial day number) from a plain number.
 Credentials come from GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON
 file) or a [gcp_service_account] table in .streamlit/secrets.toml, always with
 the read-only scope.
@@ -23,6 +25,7 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
 from okra_dash.errors import SourceError
+from okra_dash.grid import grid_rows
 from okra_dash.workbook import TABS, Workbook, canonical
 
 READONLY_SCOPES = gspread.auth.READONLY_SCOPES
@@ -128,25 +131,32 @@ def _contract_tabs(meta: dict) -> dict[str, int]:
             if canonical(sheet["properties"]["title"]) in wanted}
 
 
+# Only what the parser reads: each cell's computed value and its number-format type.
+GRID_FIELDS = ("sheets(properties(title),data(startRow,startColumn,"
+               "rowData(values(effectiveValue,effectiveFormat/numberFormat/type))))")
+
+
 def fetch(gc: gspread.Client, key: str) -> tuple[dict, dict]:
-    """The spreadsheet's metadata and the values of every contract tab: two requests."""
+    """The spreadsheet's metadata and the typed cells of every contract tab: two requests."""
     meta = gc.http_client.fetch_sheet_metadata(
         key, params={"includeGridData": "false", "fields": "sheets.properties(sheetId,title)"})
     titles = list(_contract_tabs(meta))
     if not titles:
-        return meta, {"valueRanges": []}
-    response = gc.http_client.values_batch_get(
-        key, [absolute_range_name(title) for title in titles],
-        params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-                "majorDimension": "ROWS"})
-    return meta, response
+        return meta, {"sheets": []}
+    grid = gc.http_client.fetch_sheet_metadata(
+        key, params={"includeGridData": "true", "ranges": [absolute_range_name(title) for title in titles],
+                     "fields": GRID_FIELDS})
+    return meta, grid
 
 
-def workbook(key: str, meta: dict, response: dict) -> Workbook:
-    """The Workbook held by a metadata answer and a values:batchGet answer (in the same tab order)."""
+def workbook(key: str, meta: dict, grid: dict) -> Workbook:
+    """The Workbook held by a metadata answer and a grid-data answer."""
     tabs = _contract_tabs(meta)
-    ranges = response.get("valueRanges", [])
-    named = {title: ranges[i].get("values", []) if i < len(ranges) else [] for i, title in enumerate(tabs)}
+    named = {title: [] for title in tabs}
+    for sheet in grid.get("sheets", []):
+        title = sheet["properties"]["title"]
+        if title in named:
+            named[title] = grid_rows(sheet.get("data", []))
     return Workbook.from_tabs(named, f"Google Sheet {key}", "google-sheet", tabs, sheet_url(key))
 
 

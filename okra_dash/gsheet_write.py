@@ -183,7 +183,7 @@ def _text(value: object) -> dict:
 
 def _report_row(issue: dict, gids: dict[str, int]) -> list[dict]:
     row = [_text(issue["tab"]), {"userEnteredValue": {"numberValue": int(issue["row"])}}, _text(issue["column"]),
-           _text(issue["value"]), _text(issue["problem"]), _text(fix(issue["problem"]))]
+           _text(issue["value"]), _text(issue["problem"]), _text(fix(issue.get("kind")))]
     gid = gids.get(issue["tab"])
     if gid is None:
         return row + [_text("")]

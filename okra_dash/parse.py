@@ -49,7 +49,7 @@ def calendar_cycle(name: str) -> tuple[dt.date, dt.date] | None:
         return None
     year, kind, number = int(match.group(1)), match.group(2).upper(), int(match.group(3))
     months = 3 if kind == "Q" else 6
-    if number > 12 // months:
+    if number > 12 // months or not cells.PLAUSIBLE_YEARS[0] <= year <= cells.PLAUSIBLE_YEARS[1]:
         return None
     first = dt.date(year, (number - 1) * months + 1, 1)
     after = dt.date(year + 1, 1, 1) if first.month + months > 12 else dt.date(year, first.month + months, 1)
@@ -64,10 +64,10 @@ def _required(table: Table, row: int, cell: dict, columns: tuple[str, ...], read
         try:
             value = reader(cell[column])
         except CellError as error:
-            table.issue(row, column, cell[column], f"{column} {error}; {what} was left out")
+            table.issue(row, column, cell[column], f"{column} {error}; {what} was left out", error.kind)
             return None
         if value is None:
-            table.issue(row, column, cell[column], f"{what} has no {column}; it was left out")
+            table.issue(row, column, cell[column], f"{what} has no {column}; it was left out", "missing_value")
             return None
         values.append(value)
     return tuple(values)
@@ -76,19 +76,19 @@ def _required(table: Table, row: int, cell: dict, columns: tuple[str, ...], read
 def _new_id(table: Table, row: int, column: str, value: str, seen: dict | set, what: str) -> bool:
     """True for a fresh ID; a blank or repeated one gets its issue (the first row wins) and False."""
     if not value:
-        table.issue(row, column, "", f"the row has no {what}; it was left out")
+        table.issue(row, column, "", f"the row has no {what}; it was left out", "missing_id")
         return False
     if value in seen:
-        table.issue(row, column, value, f"{what} '{value}' is used twice; the first row is used")
+        table.issue(row, column, value, f"{what} '{value}' is used twice; the first row is used", "duplicate_id")
         return False
     return True
 
 
 def _cycles(book: Workbook, issues: Issues) -> dict[str, tuple[dt.date, dt.date]]:
     defined: dict[str, tuple[dt.date, dt.date]] = {}
-    if "Cycles" not in book.tabs:
+    table = Table.optional_tab("Cycles", book.tabs.get("Cycles"), ("Cycle", "Start", "End"), (), issues)
+    if table is None:
         return defined
-    table = Table("Cycles", book.tabs["Cycles"], ("Cycle", "Start", "End"), (), issues)
     for row, cell in table.records():
         name = cells.text(cell["Cycle"])
         if not _new_id(table, row, "Cycle", name, defined, "cycle name"):
@@ -98,9 +98,10 @@ def _cycles(book: Workbook, issues: Issues) -> dict[str, tuple[dt.date, dt.date]
             continue
         start, end = window
         if end < start:
-            table.issue(row, "End", cell["End"], "End is before Start; the cycle was left out")
+            table.issue(row, "End", cell["End"], "End is before Start; the cycle was left out", "end_before_start")
         elif (end - start).days > MAX_CYCLE_DAYS:
-            table.issue(row, "End", cell["End"], "the cycle is longer than 6 months; it was left out")
+            table.issue(row, "End", cell["End"], "the cycle is longer than 6 months; it was left out",
+                        "cycle_too_long")
         else:
             defined[name] = (start, end)
     return defined
@@ -116,20 +117,23 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
         try:
             mode = cells.word(cell["Mode"], MODES, "mode")
         except CellError as error:
-            table.issue(row, "Mode", cell["Mode"], f"Mode {error}; the team counts as Unknown")
+            table.issue(row, "Mode", cell["Mode"], f"Mode {error}; the team counts as Unknown", error.kind)
             mode = None
         else:
             if mode is None:
-                table.issue(row, "Mode", "", "the team has no Mode (OKR or KPI); it counts as Unknown")
+                table.issue(row, "Mode", "", "the team has no Mode (OKR or KPI); it counts as Unknown",
+                            "missing_value")
         teams[team] = {"team": team, "mode": mode or "Unknown",
                        "champion": cells.text(cell.get("Champion")) or None, "row": row}
     return pd.DataFrame(list(teams.values()), columns=["team", "mode", "champion", "row"])
 
 
-def _objectives(book: Workbook, cycles: dict, issues: Issues) -> pd.DataFrame:
+def _objectives(book: Workbook, cycles: dict, issues: Issues) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The loadable objectives, and for each one left out, why (its key results say so)."""
     table = Table("Objectives", book.tabs["Objectives"],
                   ("Objective ID", "Cycle", "Value stream", "Objective"), ("Theme", "Owner"), issues)
     objectives: dict[str, dict] = {}
+    left_out: dict[str, str] = {}
     for row, cell in table.records():
         objective_id = cells.text(cell["Objective ID"])
         cycle = cells.text(cell["Cycle"])
@@ -139,30 +143,41 @@ def _objectives(book: Workbook, cycles: dict, issues: Issues) -> pd.DataFrame:
         if cycle not in cycles:
             window = calendar_cycle(cycle)
             if window is None:
-                problem = ("the objective has no Cycle" if not cycle else
-                           f"cycle '{cycle}' is neither a quarter like 2026-Q1, a half like 2026-H1, "
-                           "nor defined in the Cycles tab")
-                table.issue(row, "Cycle", cycle, problem + "; the objective was left out")
+                if not cycle:
+                    problem, kind = "the objective has no Cycle", "missing_value"
+                elif _CALENDAR_CYCLE.match(cycle) and cycle[:4].isdigit() and not (
+                        cells.PLAUSIBLE_YEARS[0] <= int(cycle[:4]) <= cells.PLAUSIBLE_YEARS[1]):
+                    problem, kind = f"cycle '{cycle}' has a year that cannot be meant", "implausible_date"
+                else:
+                    problem = (f"cycle '{cycle}' is neither a quarter like 2026-Q1, a half like 2026-H1, "
+                               "nor defined in the Cycles tab")
+                    kind = "unknown_cycle"
+                table.issue(row, "Cycle", cycle, problem + "; the objective was left out", kind)
+                left_out.setdefault(objective_id, f"Objectives row {row}: {problem}")
                 continue
             cycles[cycle] = window
         if not stream:
-            table.issue(row, "Value stream", "", "the objective has no value stream; it was left out")
+            table.issue(row, "Value stream", "", "the objective has no value stream; it was left out",
+                        "missing_value")
+            left_out.setdefault(objective_id, f"Objectives row {row}: it has no value stream")
             continue
         try:
             theme = cells.word(cell.get("Theme"), THEMES, "theme")
         except CellError as error:
-            table.issue(row, "Theme", cell.get("Theme"), f"Theme {error}; it was left blank")
+            table.issue(row, "Theme", cell.get("Theme"), f"Theme {error}; it was left blank", error.kind)
             theme = None
         objectives[objective_id] = {
             "objective_id": objective_id, "cycle": cycle, "value_stream": stream,
             "objective": cells.text(cell["Objective"]), "theme": theme,
             "owner": cells.text(cell.get("Owner")) or None, "row": row}
-    return pd.DataFrame(list(objectives.values()),
-                        columns=["objective_id", "cycle", "value_stream", "objective", "theme", "owner", "row"])
+        left_out.pop(objective_id, None)
+    frame = pd.DataFrame(list(objectives.values()),
+                         columns=["objective_id", "cycle", "value_stream", "objective", "theme", "owner", "row"])
+    return frame, left_out
 
 
-def _key_results(book: Workbook, objectives: pd.DataFrame, teams: pd.DataFrame,
-                 issues: Issues) -> tuple[pd.DataFrame, set[str]]:
+def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: dict[str, str],
+                 teams: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str]]:
     """The loadable key results, and the IDs of rows left out (their check-ins need no issue)."""
     table = Table("Key results", book.tabs["Key results"],
                   ("KR ID", "Objective ID", "Team", "Key result", "Start", "Target"), ("Unit", "Type"), issues)
@@ -177,8 +192,17 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, teams: pd.DataFrame,
         objective_id = cells.text(cell["Objective ID"])
         if objective_id not in known_objectives:
             left_out.add(kr_id)
-            table.issue(row, "Objective ID", objective_id,
-                        f"Objective ID '{objective_id}' is not in the Objectives tab; the key result was left out")
+            if objective_id in left_out_objectives:
+                table.issue(row, "Objective ID", objective_id,
+                            f"objective '{objective_id}' was itself left out ({left_out_objectives[objective_id]}); "
+                            "the key result was left out with it", "objective_left_out")
+            elif not objective_id:
+                table.issue(row, "Objective ID", "", "the key result has no Objective ID; it was left out",
+                            "missing_value")
+            else:
+                table.issue(row, "Objective ID", objective_id,
+                            f"Objective ID '{objective_id}' is not in the Objectives tab; the key result was left out",
+                            "unknown_objective")
             continue
         values = _required(table, row, cell, ("Start", "Target"), cells.number, "the key result")
         if values is None:
@@ -188,17 +212,21 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, teams: pd.DataFrame,
         if start_value == target:
             left_out.add(kr_id)
             table.issue(row, "Target", cell["Target"],
-                        "Target equals Start, so progress cannot be measured; the key result was left out")
+                        "Target equals Start, so progress cannot be measured; the key result was left out",
+                        "target_equals_start")
             continue
         team = cells.text(cell["Team"])
         if team not in known_teams:
-            problem = ("the key result has no Team" if not team
-                       else f"team '{team}' is not in the Teams tab")
-            table.issue(row, "Team", team, problem + "; it counts as mode Unknown")
+            if team:
+                table.issue(row, "Team", team, f"team '{team}' is not in the Teams tab; it counts as mode Unknown",
+                            "unknown_team")
+            else:
+                table.issue(row, "Team", team, "the key result has no Team; it counts as mode Unknown",
+                            "missing_value")
         try:
             kr_type = cells.word(cell.get("Type"), TYPES, "type") or "Outcome"
         except CellError as error:
-            table.issue(row, "Type", cell.get("Type"), f"Type {error}; it counts as Outcome")
+            table.issue(row, "Type", cell.get("Type"), f"Type {error}; it counts as Outcome", error.kind)
             kr_type = "Outcome"
         krs[kr_id] = {"kr_id": kr_id, "objective_id": objective_id, "team": team,
                       "key_result": cells.text(cell["Key result"]), "start_value": start_value,
@@ -212,27 +240,31 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, teams: pd.DataFrame,
 
 def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues) -> pd.DataFrame:
     columns = ["kr_id", "action", "status", "owner", "due", "row"]
-    if "Actions" not in book.tabs:
+    table = Table.optional_tab("Actions", book.tabs.get("Actions"), ("KR ID", "Action", "Status"),
+                               ("Owner", "Due"), issues)
+    if table is None:
         return pd.DataFrame(columns=columns)
-    table = Table("Actions", book.tabs["Actions"], ("KR ID", "Action", "Status"), ("Owner", "Due"), issues)
     actions = []
     for row, cell in table.records():
         kr_id = cells.text(cell["KR ID"])
         if kr_id in left_out:
             continue
         if kr_id not in known:
-            problem = "the action has no KR ID" if not kr_id else f"KR ID '{kr_id}' is not in the Key results tab"
-            table.issue(row, "KR ID", kr_id, problem + "; the action was left out")
+            if kr_id:
+                table.issue(row, "KR ID", kr_id,
+                            f"KR ID '{kr_id}' is not in the Key results tab; the action was left out", "unknown_kr")
+            else:
+                table.issue(row, "KR ID", kr_id, "the action has no KR ID; it was left out", "missing_value")
             continue
         try:
             status = cells.word(cell["Status"], STATUSES, "status")
         except CellError as error:
-            table.issue(row, "Status", cell["Status"], f"Status {error}; it was left blank")
+            table.issue(row, "Status", cell["Status"], f"Status {error}; it was left blank", error.kind)
             status = None
         try:
             due = cells.date(cell.get("Due"))
         except CellError as error:
-            table.issue(row, "Due", cell.get("Due"), f"Due {error}; it was left blank")
+            table.issue(row, "Due", cell.get("Due"), f"Due {error}; it was left blank", error.kind)
             due = None
         actions.append({"kr_id": kr_id, "action": cells.text(cell["Action"]), "status": status,
                         "owner": cells.text(cell.get("Owner")) or None, "due": due, "row": row})
@@ -242,10 +274,12 @@ def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues
 def parse(book: Workbook) -> Parsed:
     """Every tab read and validated; raises SourceError only for a workbook that cannot be used."""
     issues = Issues()
+    for tab, problem in book.problems:
+        issues.add(tab, 1, "", "", problem, "unreadable_tab")
     cycles = _cycles(book, issues)
     teams = _teams(book, issues)
-    objectives = _objectives(book, cycles, issues)
-    key_results, left_out = _key_results(book, objectives, teams, issues)
+    objectives, left_out_objectives = _objectives(book, cycles, issues)
+    key_results, left_out = _key_results(book, objectives, left_out_objectives, teams, issues)
     windows = (key_results[["kr_id", "objective_id"]]
                .merge(objectives[["objective_id", "cycle"]], on="objective_id")
                .assign(start=lambda f: f["cycle"].map(lambda c: cycles[c][0]),
@@ -256,7 +290,7 @@ def parse(book: Workbook) -> Parsed:
     cycle_frame = pd.DataFrame([(name, *cycles[name]) for name in used],
                                columns=["cycle", "start_date", "end_date"])
     issue_frame = pd.DataFrame([vars(issue) for issue in issues],
-                               columns=["tab", "row", "column", "value", "problem", "col"])
+                               columns=["tab", "row", "column", "value", "problem", "kind", "col"])
     rows = {"Teams": len(teams), "Objectives": len(objectives), "Key results": len(key_results),
             "Check-ins": len(checkins), "Actions": len(actions), "Cycles": len(cycle_frame)}
     return Parsed(teams, cycle_frame, objectives, key_results, checkins, actions, issue_frame, rows)

@@ -77,7 +77,7 @@ def report(review: Review) -> dict:
         "focus": records(review.focus()),
         "moved_targets": records(review.moved_targets()),
         "changes": records(review.changes()),
-        "issues": records(review.issues(), ["tab", "row", "column", "value", "problem"]),
+        "issues": records(review.issues(), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 
 

@@ -9,6 +9,9 @@ from okra_dash import cells
 from okra_dash.errors import SourceError
 from okra_dash.workbook import RawTab, canonical
 
+# How far down a tab its header may sit, below title rows or merged month bands.
+HEADER_SEARCH_ROWS = 30
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -17,19 +20,46 @@ class Issue:
     column: str  # the column's header as typed (or "" for a whole row)
     value: str  # the raw cell as typed
     problem: str
+    kind: str  # what kind of problem: the code its advice is keyed on (advice.FIXES)
     col: int | None = None  # 1-based column number, for links to the cell
 
 
 class Issues(list):
     """The data issues of one sync, in the order they were found."""
 
-    def add(self, tab: str, row: int, column: str, value: object, problem: str,
+    def add(self, tab: str, row: int, column: str, value: object, problem: str, kind: str,
             col: int | None = None) -> None:
-        self.append(Issue(tab, row, column, cells.text(value), problem, col))
+        self.append(Issue(tab, row, cells.text(column), cells.text(value), problem, kind, col))
+
+
+class EmptyTab(SourceError):
+    """A tab with no header row at all."""
+
+
+class MissingColumn(SourceError):
+    """A tab whose header lacks a required column."""
 
 
 def is_empty(row: list[object]) -> bool:
     return all(cells.text(cell) == "" for cell in row)
+
+
+def header_index(rows: list[list[object]], required: tuple[str, ...]) -> int | None:
+    """The row holding the header: the first with every required column (title rows and month bands
+    above it are skipped), else the first non-empty row; None for an empty tab."""
+    wanted = {canonical(name) for name in required}
+    first = None
+    seen = 0
+    for index, row in enumerate(rows):
+        if is_empty(row):
+            continue
+        first = index if first is None else first
+        if wanted <= {canonical(cells.text(cell)) for cell in row}:
+            return index
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    return first
 
 
 class Table:
@@ -38,11 +68,10 @@ class Table:
     def __init__(self, tab: str, raw: RawTab, required: tuple[str, ...],
                  optional: tuple[str, ...], issues: Issues):
         self.tab, self.raw, self.issues = tab, raw, issues
-        # The header is the first non-empty row (row 1 unless rows above it are blank).
-        self.header_index = next((i for i, row in enumerate(raw.rows) if not is_empty(row)), None)
+        self.header_index = header_index(raw.rows, required)
+        title = cells.printable(raw.title)
         if self.header_index is None:
-            raise SourceError(f"The '{raw.title}' tab is empty: it needs a header row "
-                              f"with {', '.join(required)}.")
+            raise EmptyTab(f"The '{title}' tab is empty: it needs a header row with {', '.join(required)}.")
         self.header = list(raw.rows[self.header_index])
         wanted = {canonical(name): name for name in required + optional}
         self.columns: dict[str, int] = {}
@@ -51,13 +80,30 @@ class Table:
             if name is None:
                 continue
             if name in self.columns:
-                issues.add(tab, self.header_index + 1, cells.text(cell), cell,
-                           f"a second '{name}' column: only the first one is read", index + 1)
+                issues.add(tab, self.header_index + 1, cell, cell,
+                           f"a second '{name}' column: only the first one is read", "duplicate_column", index + 1)
                 continue
             self.columns[name] = index
         for name in required:
             if name not in self.columns:
-                raise SourceError(f"The '{raw.title}' tab has no '{name}' column.")
+                raise MissingColumn(f"The '{title}' tab has no '{name}' column.")
+
+    @classmethod
+    def optional_tab(cls, tab: str, raw: RawTab | None, required: tuple[str, ...], optional: tuple[str, ...],
+                     issues: Issues) -> Table | None:
+        """An optional tab, or None when it is absent or empty (a 0-byte CSV export); one that lacks a
+        required column is left out with an issue instead of failing the sync."""
+        if raw is None:
+            return None
+        try:
+            return cls(tab, raw, required, optional, issues)
+        except EmptyTab:
+            return None
+        except MissingColumn as error:
+            row = header_index(raw.rows, required)
+            issues.add(tab, row + 1, "", "", f"{str(error)[:-1]}, so the whole tab was left out",
+                       "missing_column")
+            return None
 
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(sheet row number, {column: raw cell}) for each non-empty row below the header."""
@@ -68,7 +114,7 @@ class Table:
             yield index + 1, {name: row[col] if col < len(row) else None
                               for name, col in self.columns.items()}
 
-    def issue(self, row: int, column: str, value: object, problem: str) -> None:
+    def issue(self, row: int, column: str, value: object, problem: str, kind: str) -> None:
         col = self.columns.get(column)
         header = cells.text(self.header[col]) if col is not None else column
-        self.issues.add(self.tab, row, header, value, problem, None if col is None else col + 1)
+        self.issues.add(self.tab, row, header, value, problem, kind, None if col is None else col + 1)

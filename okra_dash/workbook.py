@@ -7,9 +7,11 @@ reads them all. Row i of a tab's `rows` is the sheet's row i + 1.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from okra_dash.cells import printable
 from okra_dash.errors import SourceError
 
 TABS = ("Teams", "Objectives", "Key results", "Check-ins", "Actions", "Cycles")
@@ -19,6 +21,9 @@ REQUIRED_TABS = ("Teams", "Objectives", "Key results", "Check-ins")
 def canonical(name: object) -> str:
     """Tab names and headers compare case-insensitively, ignoring surrounding spaces."""
     return " ".join(str(name or "").split()).lower()
+
+
+_BY_NAME = {" ".join(tab.split()).lower(): tab for tab in TABS}
 
 
 @dataclass
@@ -35,56 +40,78 @@ class Workbook:
     kind: str  # "csv", "xlsx", "google-sheet" or "demo"
     sheet_url: str | None = None  # the Google Sheet's edit URL, for links
     ignored_tabs: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (tab, why it was left out)
 
     @classmethod
     def from_tabs(cls, named: dict[str, list[list[object]]], source: str, kind: str,
                   gids: dict[str, int] | None = None, sheet_url: str | None = None) -> Workbook:
         """Match tabs to the contract's names; unknown tabs are ignored, the first of a duplicate wins."""
-        by_name = {canonical(tab): tab for tab in reversed(TABS)}
         tabs: dict[str, RawTab] = {}
         ignored = []
         for title, rows in named.items():
-            tab = by_name.get(canonical(title))
+            tab = _BY_NAME.get(canonical(title))
             if tab is None or tab in tabs:
                 ignored.append(title)
                 continue
             tabs[tab] = RawTab(title, rows, (gids or {}).get(title))
         missing = [tab for tab in REQUIRED_TABS if tab not in tabs]
         if missing:
-            raise SourceError(f"The workbook {source} has no '{missing[0]}' tab "
+            raise SourceError(f"The workbook {printable(source)} has no '{missing[0]}' tab "
                               f"(it needs {', '.join(REQUIRED_TABS)}).")
         return cls(tabs, source, kind, sheet_url, ignored)
 
 
+def is_contract_tab(title: object) -> bool:
+    return canonical(title) in _BY_NAME
+
+
+# A CSV export that is not UTF-8: Excel's "Unicode text" (UTF-16 with its mark), else Windows-1252.
+_FALLBACK_ENCODINGS = ("cp1252",)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        for encoding in _FALLBACK_ENCODINGS:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise
+
+
 def read_csv_folder(folder: Path) -> Workbook:
-    """A folder with one CSV file per tab, named after the tab (`Key results.csv`)."""
+    """A folder with one CSV file per tab, named after the tab (`Key results.csv`); other files are ignored."""
     csv.field_size_limit(2**31 - 1)  # the default 128 KB would reject a long cell outright
     named = {}
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() != ".csv" or not path.is_file():
+        if path.suffix.lower() != ".csv" or not path.is_file() or not is_contract_tab(path.stem):
             continue
         try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                named[path.stem] = [list(row) for row in csv.reader(handle)]
+            text = _decode(path.read_bytes())
+            named[path.stem] = [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
         except (UnicodeDecodeError, csv.Error) as error:
-            raise SourceError(f"The file {path} cannot be read as UTF-8 CSV ({error}).") from None
+            raise SourceError(f"The file {path} cannot be read as CSV text ({error}).") from None
     return Workbook.from_tabs(named, str(folder), "csv")
 
 
 def read_xlsx(path: Path) -> Workbook:
-    """An .xlsx workbook; formulas are read as their last computed values."""
-    import openpyxl  # only this source needs it
+    """An .xlsx workbook; formulas are read as their last computed values, cells with their types."""
+    from okra_dash import xlsx  # only this source needs openpyxl
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise SourceError(f"The file {path} cannot be opened as an .xlsx workbook ({error}).") from None
-    try:
-        named = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
-                 for sheet in book.worksheets}
-    finally:
-        book.close()
-    return Workbook.from_tabs(named, str(path), "xlsx")
+    named, broken = xlsx.read_tabs(path, is_contract_tab)
+    for title, problem in broken.items():
+        tab = _BY_NAME[canonical(title)]
+        if tab in REQUIRED_TABS:
+            raise SourceError(f"The file {path} cannot be read: its '{title}' sheet is damaged ({problem}).")
+        named[title] = []  # an optional tab that cannot be read counts as empty, with an issue
+    book = Workbook.from_tabs(named, str(path), "xlsx")
+    book.problems = [(_BY_NAME[canonical(title)], f"the sheet is damaged and was left out ({problem})")
+                     for title, problem in broken.items()]
+    return book
 
 
 def write_tabs(tabs: dict[str, list[list[object]]], out: Path) -> Path:

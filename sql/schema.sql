@@ -1,5 +1,7 @@
 -- schema: the tables of one synced workbook, plus the history kept across syncs.
 -- Run once on each new database file; takes no parameters.
+-- okra_meta marks the file as okra-dash's and holds its schema version (store.SCHEMA_VERSION).
+CREATE TABLE okra_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE teams (team VARCHAR PRIMARY KEY, mode VARCHAR NOT NULL, champion VARCHAR, "row" INTEGER);
 CREATE TABLE cycles (cycle VARCHAR PRIMARY KEY, start_date DATE NOT NULL, end_date DATE NOT NULL);
 CREATE TABLE objectives (
@@ -12,7 +14,9 @@ CREATE TABLE checkins (
     kr_id VARCHAR NOT NULL, week DATE NOT NULL, value DOUBLE NOT NULL, confidence DOUBLE, note VARCHAR,
     "row" INTEGER, col INTEGER, "column" VARCHAR);
 CREATE TABLE actions (kr_id VARCHAR NOT NULL, action VARCHAR, status VARCHAR, owner VARCHAR, due DATE, "row" INTEGER);
-CREATE TABLE issues (tab VARCHAR, "row" INTEGER, "column" VARCHAR, value VARCHAR, problem VARCHAR, col INTEGER);
+-- kind: the code of the problem (advice is keyed on it).
+CREATE TABLE issues (tab VARCHAR, "row" INTEGER, "column" VARCHAR, value VARCHAR, problem VARCHAR, kind VARCHAR,
+                     col INTEGER);
 -- The source's tabs as named there, with Google Sheets tab ids for links to cells.
 CREATE TABLE source_tabs (tab VARCHAR, title VARCHAR, gid BIGINT);
 -- Kept across syncs: one row per sync, and each KR's Start/Target whenever they change.

@@ -1,7 +1,10 @@
 """A small fake of the Google Sheets API on 127.0.0.1, for driving real gspread in tests.
 
-It serves the OAuth token endpoint, spreadsheet metadata and values:batchGet for
-workbooks given as {title: rows}, counts every request, and can be told to fail.
+It serves the OAuth token endpoint, spreadsheet metadata, grid data (each cell's
+effectiveValue and number-format type, as spreadsheets.get with includeGridData sends
+them) and values:batchGet for workbooks given as {title: rows}, counts every request,
+and can be told to fail. Cells are what the sheet stores: numbers, text, booleans, and
+typed cells (Percent, SheetError, dates) that carry a number format.
 """
 
 from __future__ import annotations
@@ -12,12 +15,43 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import datetime as dt
 from urllib.parse import parse_qs, unquote, urlparse
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"  # the fake spreadsheet's key
+# What Google sends for each formula error, by the code the cell shows.
+ERROR_TYPES = {"#DIV/0!": "DIVIDE_BY_ZERO", "#N/A": "N_A", "#REF!": "REF", "#VALUE!": "VALUE", "#NAME?": "NAME",
+               "#NUM!": "NUM", "#NULL!": "NULL_VALUE", "#ERROR!": "ERROR"}
+
+
+def grid_cell(value: object, with_format: bool = True) -> dict:
+    """One cell as Google's grid data holds it: the computed value and, for typed cells, the format."""
+    from okra_dash.cells import Percent, SheetError
+
+    def number(n, kind):
+        out = {"effectiveValue": {"numberValue": n}}
+        if with_format:
+            out["effectiveFormat"] = {"numberFormat": {"type": kind}}
+        return out
+
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"effectiveValue": {"boolValue": value}}
+    if isinstance(value, (int, float)):
+        return {"effectiveValue": {"numberValue": value}}
+    if isinstance(value, Percent):
+        return number(value.stored, "PERCENT")
+    if isinstance(value, SheetError):
+        return {"effectiveValue": {"errorValue": {"type": ERROR_TYPES[value.code], "message": "error"}}}
+    if isinstance(value, dt.datetime):
+        return number((value - dt.datetime(1899, 12, 30)).total_seconds() / 86400, "DATE_TIME")
+    if isinstance(value, dt.date):
+        return number((value - dt.date(1899, 12, 30)).days, "DATE")
+    return {"effectiveValue": {"stringValue": str(value)}}
 
 
 def as_api_values(tabs: dict[str, list[list[str]]]) -> dict[str, list[list[object]]]:
@@ -56,6 +90,7 @@ class FakeSheets:
         self.books = books  # key -> {tab title: rows}
         self.ids: dict[str, dict[str, int]] = {}  # key -> {tab title: sheetId}, for created sheets
         self.requests: list[tuple[str, str]] = []  # (method, path) of Sheets and Drive API calls
+        self.kinds: list[str] = []  # what each GET asked for: "metadata", "grid" or "values"
         self.bodies: list[tuple[str, dict]] = []  # (path, JSON body) of every write
         self.token_requests: list[dict] = []
         self.faults: dict[str, Fault] = {}  # "metadata" / "values" / "token" -> Fault
@@ -199,7 +234,10 @@ class FakeSheets:
                 parts = url.path.split("/")  # /v4/spreadsheets/{key}[/values:batchGet]
                 key = parts[3] if len(parts) > 3 else ""
                 book = fake.books.get(key)
-                kind = "values" if url.path.endswith("values:batchGet") else "metadata"
+                query = parse_qs(url.query)
+                grid = query.get("includeGridData") == ["true"]
+                kind = "values" if url.path.endswith("values:batchGet") or grid else "metadata"
+                fake.kinds.append("grid" if grid else "values" if kind == "values" else "metadata")
                 if self._maybe_fail(kind):
                     return
                 if book is None:
@@ -209,6 +247,19 @@ class FakeSheets:
                 if "/values/" in url.path:  # one range: only "Tab!1:1" is asked for
                     title = unquote(url.path.split("/values/")[1]).split("!")[0].strip("'")
                     self._send(200, json.dumps({"values": trimmed(book.get(title, [])[:1])}))
+                    return
+                if grid:
+                    fields = query.get("fields", [""])[0]
+                    sheets = []
+                    for name in query.get("ranges", []):
+                        title = unquote(name)
+                        if title.startswith("'") and title.endswith("'"):
+                            title = title[1:-1].replace("''", "'")
+                        rows = [[grid_cell(v, "numberFormat" in fields) for v in row]
+                                for row in trimmed(book.get(title, []))]
+                        sheets.append({"properties": {"title": title},
+                                       "data": [{"rowData": [{"values": row} if row else {} for row in rows]}]})
+                    self._send(200, json.dumps({"sheets": sheets}))
                     return
                 if kind == "metadata":
                     ids = fake.sheet_ids(key)

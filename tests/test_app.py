@@ -216,6 +216,7 @@ def stale_sheet(tmp_path, monkeypatch, sheet_api):
     db = tmp_path / "okra.duckdb"
     sync(KEY, db, now=dt.datetime.now() - dt.timedelta(hours=2))
     sheet_api.requests.clear()
+    sheet_api.kinds.clear()
     monkeypatch.setenv("OKRA_MAX_AGE_MINUTES", "60")
     monkeypatch.setenv("OKRA_DB", str(db))
     monkeypatch.setenv("OKRA_SOURCE", KEY)

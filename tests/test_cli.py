@@ -70,7 +70,8 @@ def test_report_json_has_every_field_of_the_contract(review_db, capsys):
     assert data["split"]["KPI"]["checkin_discipline"] == pytest.approx(0.4)
     assert {"teams", "key_results", "progress", "on_track_share", "checkin_discipline"} <= data["split"]["OKR"].keys()
     assert data["issues"] == [{"tab": "Key results", "row": 7, "column": "Team", "value": "Gamma",
-                               "problem": "team 'Gamma' is not in the Teams tab; it counts as mode Unknown"}]
+                               "problem": "team 'Gamma' is not in the Teams tab; it counts as mode Unknown",
+                               "kind": "unknown_team"}]
 
 
 def test_report_thresholds_and_cycle_can_be_set_on_the_command_line(review_db, capsys):

@@ -32,6 +32,7 @@ def db(tmp_path, fake):
     path = tmp_path / "okra.duckdb"
     sync(KEY, path)
     fake.requests.clear()
+    fake.kinds.clear()
     return path
 
 
@@ -49,7 +50,7 @@ def test_a_429_is_retried_after_the_time_it_asks_for_and_the_sync_completes(fake
     started = time.monotonic()
     result = sync(KEY, db)
     assert time.monotonic() - started >= 1.0
-    assert [path.endswith("values:batchGet") for _, path in fake.requests] == [False, True, True]
+    assert fake.kinds == ["metadata", "grid", "grid"]
     assert result.sync_id == 2
 
 

@@ -17,7 +17,7 @@ if failures:
     st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {last['error']} "
              "The figures are those of the last successful sync.", icon=":material/sync_problem:")
 issues = view.frame("issues")
-issues["fix"] = issues["problem"].map(fix)
+issues["fix"] = issues["kind"].map(fix)
 log = view.frame("sync_log")
 if failures:
     pending = pd.DataFrame(failures).assign(status="failed", synced_at=lambda f: pd.to_datetime(f["synced_at"]))

@@ -1,0 +1,112 @@
+"""An .xlsx workbook read as the spreadsheet stores it: typed cells, formats, bounded to what holds values.
+
+openpyxl's own row iterator pads every row to the sheet's claimed dimension (one formatted
+cell at XFD1048576 claims a million rows of 16,384 columns) and cannot tell a formula that
+was never computed from an empty cell. So each wanted sheet is streamed with openpyxl's
+parser, keeping only cells that hold something, and each cell becomes what cells.py reads:
+a Percent for a percent-formatted number, a SheetError for #DIV/0!, an Uncomputed formula.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from okra_dash.cells import Percent, SheetError, Uncomputed
+from okra_dash.errors import SourceError
+
+
+def is_percent_format(pattern: str | None) -> bool:
+    """True for number formats that show a number as a percentage ('0%', '#,##0.0%;[Red]-0.0%')."""
+    if not pattern or "%" not in pattern:
+        return False
+    # A % inside quotes or escaped with a backslash is literal text, not the percent format.
+    bare = re.sub(r'"[^"]*"|\\.', "", pattern)
+    return "%" in bare
+
+
+def _percent_styles(book) -> set[int]:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    found = set()
+    for style_id, style in enumerate(book._cell_styles):
+        fmt_id = style.numFmtId
+        if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+            pattern = BUILTIN_FORMATS.get(fmt_id)
+        else:
+            index = fmt_id - BUILTIN_FORMATS_MAX_SIZE  # as openpyxl's ReadOnlyCell.number_format
+            pattern = book._number_formats[index] if 0 <= index < len(book._number_formats) else None
+        if is_percent_format(pattern):
+            found.add(style_id)
+    return found
+
+
+def _parser_class():
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class TypedCellParser(WorkSheetParser):
+        """openpyxl's parser, keeping what data_only mode would lose: uncomputed formulas, errors, percent."""
+
+        percent_styles: set[int] = set()
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            value = cell["value"]
+            if value is None:
+                if element.find(FORMULA_TAG) is not None:
+                    cell["value"] = Uncomputed("=" + (element.findtext(FORMULA_TAG) or "…"))
+            elif cell["data_type"] == "e":
+                cell["value"] = SheetError(str(value))
+            elif cell["style_id"] in self.percent_styles and isinstance(value, (int, float)) \
+                    and not isinstance(value, bool):
+                cell["value"] = Percent(float(value))
+            return cell
+
+    return TypedCellParser
+
+
+def _rows(book, sheet, parser_class) -> list[list[object]]:
+    """The sheet's rows up to the last one holding a value; row i is the sheet's row i + 1."""
+    rows: list[list[object]] = []
+    with sheet._get_source() as source:
+        parser = parser_class(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                              date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            held = [(cell["column"], cell["value"]) for cell in cells
+                    if cell["value"] is not None and cell["value"] != ""]
+            if not held:
+                continue
+            row = [None] * max(column for column, _ in held)
+            for column, value in held:
+                row[column - 1] = value
+            rows.extend([] for _ in range(number - 1 - len(rows)))
+            rows.append(row)
+    return rows
+
+
+def read_tabs(path: Path, wanted) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
+    """({sheet title: rows} of the sheets wanted(title) accepts, {sheet title: why it could not be read})."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise SourceError(f"The file {path} cannot be opened as an .xlsx workbook ({_short(error)}).") from None
+    parser_class = _parser_class()
+    parser_class.percent_styles = _percent_styles(book)
+    named, broken = {}, {}
+    try:
+        for sheet in book.worksheets:
+            if not wanted(sheet.title):
+                continue
+            try:
+                named[sheet.title] = _rows(book, sheet, parser_class)
+            except Exception as error:  # malformed XML inside the zip, a bad row number...
+                broken[sheet.title] = _short(error)
+    finally:
+        book.close()
+    return named, broken
+
+
+def _short(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
