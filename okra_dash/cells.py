@@ -162,6 +162,10 @@ def number(cell: object) -> float | None:
         return None
     if raw.upper() in SHEET_ERRORS:
         raise CellError(f"is the spreadsheet error {raw}, not a number", "sheet_error")
+    if raw.upper() in ("TRUE", "FALSE"):
+        return number(raw.upper() == "TRUE")  # the text a CSV export gives a checkbox
+    if _ISO_DATE.match(raw):
+        return number(dt.date.today())  # a date typed where a number belongs
     raw = raw.replace("\u00a0", " ")
     if "," in raw and not _THOUSANDS.match(raw):
         raise CellError("is not a number (commas only separate thousands, as in 1,200)", "comma")

@@ -65,11 +65,12 @@ def _parser_class():
     return TypedCellParser
 
 
-def _rows(book, sheet, parser_class) -> list[list[object]]:
+def _rows(reader, target: str, parser_class) -> list[list[object]]:
     """The sheet's rows up to the last one holding a value; row i is the sheet's row i + 1."""
+    book = reader.wb
     rows: list[list[object]] = []
-    with sheet._get_source() as source:
-        parser = parser_class(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+    with reader.archive.open(target) as source:
+        parser = parser_class(source, reader.shared_strings, data_only=True, epoch=book.epoch,
                               date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
             held = [(cell["column"], cell["value"]) for cell in cells
@@ -84,27 +85,41 @@ def _rows(book, sheet, parser_class) -> list[list[object]]:
     return rows
 
 
+def _open(path: Path):
+    """openpyxl's reader with the workbook, shared strings and styles read, but no sheet touched yet
+    (its read-only worksheets would parse each sheet on opening, so one damaged sheet would fail all)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(str(path), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    return reader
+
+
 def read_tabs(path: Path, wanted) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
     """({sheet title: rows} of the sheets wanted(title) accepts, {sheet title: why it could not be read})."""
-    import openpyxl
-
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        reader = _open(path)
+        sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+                  if "chartsheet" not in rel.Type]
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise SourceError(f"The file {path} cannot be opened as an .xlsx workbook ({_short(error)}).") from None
     parser_class = _parser_class()
-    parser_class.percent_styles = _percent_styles(book)
+    parser_class.percent_styles = _percent_styles(reader.wb)
     named, broken = {}, {}
     try:
-        for sheet in book.worksheets:
-            if not wanted(sheet.title):
+        for title, target in sheets:
+            if not wanted(title):
                 continue
             try:
-                named[sheet.title] = _rows(book, sheet, parser_class)
+                named[title] = _rows(reader, target, parser_class)
             except Exception as error:  # malformed XML inside the zip, a bad row number...
-                broken[sheet.title] = _short(error)
+                broken[title] = _short(error)
     finally:
-        book.close()
+        reader.archive.close()
     return named, broken
 
 

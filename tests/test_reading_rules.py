@@ -29,8 +29,8 @@ GAMMA = ("Key results", 7, "Team", "Gamma")
 
 
 def all_issues(con):
-    rows = con.execute('SELECT tab, "row", "column", value, problem FROM issues').fetchall()
-    return [dict(zip(("tab", "row", "column", "value", "problem"), row)) for row in rows]
+    rows = con.execute('SELECT tab, "row", "column", value, problem, kind FROM issues').fetchall()
+    return [dict(zip(("tab", "row", "column", "value", "problem", "kind"), row)) for row in rows]
 
 
 def issues_of(con):
