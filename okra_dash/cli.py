@@ -7,8 +7,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from okra_dash import report, store
-from okra_dash.errors import SourceError
+from okra_dash import queries, report, store
+from okra_dash.cells import printable
+from okra_dash.errors import SourceError, UsageError
 from okra_dash.review import Review, Thresholds
 from okra_dash.sources import google_sheet_key
 from okra_dash.sync import sync
@@ -21,15 +22,22 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a wrong argument is one sentence on stderr, as every other refusal is."""
+
+    def error(self, message: str):
+        self.exit(2, f"okra-dash: {printable(message)} (see --help).\n")
+
+
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None,
                         help=f"DuckDB file (default: $OKRA_DB, else {store.DEFAULT_DB})")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m okra_dash",
+    parser = _Parser(prog="python -m okra_dash",
                                      description="Sync the OKR sheet into DuckDB and report on it.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sync_cmd = commands.add_parser("sync", help="read a workbook into the database",
                                    description="Read a workbook (Google Sheet URL or key, .xlsx file, "
@@ -118,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out))
             return 0
         return _report(args)
-    except (SourceError, store.NoDataError) as error:
-        print(f"okra-dash: {error}", file=sys.stderr)
+    except (SourceError, UsageError, store.NoDataError, store.StoreError) as error:
+        print(f"okra-dash: {printable(str(error))}", file=sys.stderr)
         return 2
 
 
@@ -140,8 +148,11 @@ def _sync(args: argparse.Namespace) -> int:
     if args.add_week:
         _add_week(args.source)
     result = sync(args.source, db)
+    if result.moved_aside:
+        print(f"The database file {db} could not be read, so it was moved to {result.moved_aside} (kept) "
+              "and a new one was started.")
     counts = ", ".join(f"{count} {tab.lower()}" for tab, count in result.rows.items())
-    print(f"Synced {args.source} into {db} in {result.duration_s:.2f} s: {counts}.")
+    print(f"Synced {printable(args.source)} into {db} in {result.duration_s:.2f} s: {counts}.")
     print(f"{result.issues} data issues" + (" (see `python -m okra_dash report --format markdown`)."
                                              if result.issues else "."))
     if args.write_back:
@@ -173,9 +184,16 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     thresholds = Thresholds(**{name: getattr(args, name) for name in Thresholds.names()})
+    problem = thresholds.problem()
+    if problem:
+        raise UsageError(problem[0].upper() + problem[1:])
     con = store.connect(args.db)
     try:
         review = Review(con, args.as_of, thresholds, args.cycle)
+        unknown = review.unknown_cycles()
+        if unknown:
+            known = ", ".join(queries.frame(con, "cycles", as_of=review.as_of)["cycle"]) or "none"
+            raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
         text = report.as_json(review) if args.format == "json" else report.as_markdown(review)
     finally:
         con.close()

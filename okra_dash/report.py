@@ -31,7 +31,7 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
@@ -43,7 +43,7 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_float_dtype(column):
-            out[name] = [None if v != v else v for v in column.tolist()]
+            out[name] = [v if math.isfinite(v) else None for v in column.tolist()]
         elif pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
             out[name] = column.tolist()
         elif isinstance(column.dtype, pd.StringDtype):
@@ -83,7 +83,8 @@ def report(review: Review) -> dict:
 
 def as_json(review: Review) -> str:
     """One JSON object on one line (pipe it to `jq` to read it)."""
-    return json.dumps(report(review), ensure_ascii=False)
+    # Strict JSON: a NaN or infinity would be a bug, never output (allow_nan=False raises instead).
+    return json.dumps(report(review), ensure_ascii=False, allow_nan=False)
 
 
 def md(text: object) -> str:

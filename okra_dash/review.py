@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -32,6 +33,21 @@ class Thresholds:
     def names(cls) -> list[str]:
         return [field.name for field in dataclasses.fields(cls)]
 
+    def problem(self) -> str | None:
+        """Why these thresholds cannot be used together, in one sentence, or None."""
+        for name in ("on_track_margin", "at_risk_margin", "flat_elapsed"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 1:
+                return f"{name.replace('_', ' ')} must be a share between 0 and 1, not {value}."
+        if self.at_risk_margin < self.on_track_margin:
+            return (f"at risk margin ({self.at_risk_margin:g}) cannot be tighter than on track margin "
+                    f"({self.on_track_margin:g}): at risk starts where on track ends.")
+        for name in ("movement_checkins", "no_checkin_days", "busy_done_actions", "focus_max_objectives"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                return f"{name.replace('_', ' ')} must be a whole number of at least 1, not {value}."
+        return None
+
 
 class Review:
     """Figures as of one date for a set of cycles (default: the current ones)."""
@@ -54,6 +70,11 @@ class Review:
     def frame_with(self, name: str, **extra: object) -> pd.DataFrame:
         """A named query that also takes its own parameters (a KR id, filters)."""
         return queries.frame(self.con, name, **self.params, **extra)
+
+    def unknown_cycles(self) -> list[str]:
+        """The chosen cycles that the synced workbook does not have."""
+        known = set(queries.frame(self.con, "cycles", as_of=self.as_of)["cycle"])
+        return [name for name in self.cycles if name not in known]
 
     def current_cycles(self) -> pd.DataFrame:
         return queries.frame(self.con, "current_cycles", as_of=self.as_of)

@@ -6,11 +6,18 @@ So a sync never writes the live file: it builds a complete new file beside it
 atomic step. Readers attach the file read-only; one that is open keeps seeing
 the file it opened until it reopens. A lock file serialises concurrent syncs so
 that none loses another's history. A killed sync leaves only a stray temp file.
+
+What sits at the database path is checked before it is used (health()): a file
+that is not a readable okra-dash database is never read as one. A sync moves an
+unreadable file aside (kept, and named in its output) and starts afresh; a file
+of an older okra-dash has its history carried over; another program's DuckDB
+file or a directory is refused. Every way of failing ends in one sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -29,10 +36,76 @@ from okra_dash.workbook import Workbook
 DEFAULT_DB = "okra.duckdb"
 TABLES = ("teams", "cycles", "objectives", "key_results", "checkins", "actions", "issues")
 KEPT_ACROSS_SYNCS = ("sync_log", "kr_history")
+# Raised whenever the tables change shape; a file with a lower version is brought up to date by a sync.
+SCHEMA_VERSION = 2
+# Tables that only okra-dash writes: a DuckDB file holding them but no okra_meta is an older okra-dash's.
+OKRA_TABLES = {"sync_log", "key_results", "checkins", "issues"}
 
 
 class NoDataError(Exception):
     """There is no synced database yet."""
+
+
+class StoreError(Exception):
+    """The database file cannot be read or written; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Health:
+    """What is at the database path: 'missing', 'ok', 'old' (an older schema), 'unreadable' (not a
+    database, or empty), 'foreign' (another program's DuckDB file) or 'directory'."""
+
+    state: str
+    detail: str = ""
+    version: int | None = None
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+
+
+def health(path: Path) -> Health:
+    """Classify the file at path without changing it."""
+    path = Path(path)
+    if path.is_dir():
+        return Health("directory")
+    if not path.exists():
+        return Health("missing")
+    if path.stat().st_size == 0:
+        return Health("unreadable", "the file is empty")
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_sql_string(str(path))} AS probe (READ_ONLY)")
+        tables = {name for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'probe'").fetchall()}
+        if "okra_meta" in tables:
+            rows = con.execute("SELECT value FROM probe.okra_meta WHERE key = 'schema_version'").fetchall()
+            version = int(rows[0][0]) if rows else 0
+        elif OKRA_TABLES <= tables:
+            version = 1  # before okra_meta existed
+        elif not tables:
+            return Health("unreadable", "the database holds no tables")
+        else:
+            return Health("foreign", f"it holds {', '.join(sorted(tables)[:3])}")
+    except (duckdb.Error, OSError, ValueError) as error:
+        return Health("unreadable", _first_line(error))
+    finally:
+        con.close()
+    if version < SCHEMA_VERSION:
+        return Health("old", version=version)
+    if version > SCHEMA_VERSION:
+        return Health("foreign", f"it was written by a newer okra-dash (schema {version})", version)
+    return Health("ok", version=version)
+
+
+def _refusal(path: Path, found: Health) -> str | None:
+    """The sentence for a path that no command may use as its database, or None."""
+    if found.state == "directory":
+        return f"{path} is a folder, not a database file: give --db (or $OKRA_DB) a file path."
+    if found.state == "foreign":
+        return (f"{path} is not an okra-dash database ({found.detail}); okra-dash leaves it alone: "
+                "give --db (or $OKRA_DB) another file.")
+    return None
 
 
 def default_path() -> Path:
@@ -46,6 +119,7 @@ class SyncResult:
     rows: dict[str, int]
     issues: int
     duration_s: float
+    moved_aside: Path | None = None  # where an unreadable database file was moved, kept
 
 
 @contextmanager
@@ -68,60 +142,136 @@ def failures_path(path: Path) -> Path:
     return Path(f"{path}.failures.jsonl")
 
 
-def record_failure(path: Path, source: str, error: str, now: dt.datetime | None = None) -> None:
+def record_failure(path: Path, source: str, error: str, now: dt.datetime | None = None) -> bool:
+    """Note a failed sync beside the database; False when even that cannot be written (the
+    sentence is still shown; a read-only or full disk must not hide the first failure)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"synced_at": (now or dt.datetime.now().replace(microsecond=0)).isoformat(), "source": source,
              "error": error}
-    with _exclusive(path), failures_path(path).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry) + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(path), failures_path(path).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+    except OSError:
+        return False
+    return True
 
 
 def pending_failures(path: Path | None = None) -> list[dict]:
-    """Failed syncs since the last good one, oldest first."""
+    """Failed syncs since the last good one, oldest first; a torn line (a write cut short) is skipped."""
     try:
-        lines = failures_path(Path(path or default_path())).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+        lines = failures_path(Path(path or default_path())).read_text(encoding="utf-8",
+                                                                       errors="replace").splitlines()
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
         return []
-    return [json.loads(line) for line in lines if line.strip()]
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and {"synced_at", "source", "error"} <= entry.keys():
+            entries.append(entry)
+    return entries
+
+
+def _aside(path: Path, now: dt.datetime) -> Path:
+    """A free name beside path for keeping an unreadable file."""
+    stem = f"{path}.unreadable-{now:%Y%m%d-%H%M%S}"
+    target, n = Path(stem), 1
+    while target.exists():
+        n += 1
+        target = Path(f"{stem}-{n}")
+    return target
+
+
+def _write_problem(path: Path, error: BaseException) -> str:
+    """One sentence for a sync that could not write its new database file."""
+    code = getattr(error, "errno", None)
+    text = _first_line(error)
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "No space left" in text or "File too large" in text:
+        return (f"The disk holding {path.parent} is full ({text}); the database was not changed. "
+                "Free some space and sync again.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only" in text:
+        return f"okra-dash cannot write in the folder {path.parent} ({text}); the database was not changed."
+    return f"The new database file could not be written in {path.parent} ({text}); the database was not changed."
 
 
 def write(book: Workbook, parsed: Parsed, path: Path, started: float,
-          now: dt.datetime | None = None) -> SyncResult:
-    """Store a parsed workbook as the new complete database at path, atomically."""
+          now: dt.datetime | None = None, progress=None) -> SyncResult:
+    """Store a parsed workbook as the new complete database at path, atomically; raises StoreError."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda step: None)
     now = now or dt.datetime.now().replace(microsecond=0)
-    with _exclusive(path):
-        for stray in path.parent.glob(f".{path.name}.*.tmp*"):  # left by a sync that was killed
-            stray.unlink(missing_ok=True)
-        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(path):
+            return _write_locked(book, parsed, path, started, now, say)
+    except OSError as error:
+        raise StoreError(_write_problem(path, error)) from None
+
+
+def _write_locked(book: Workbook, parsed: Parsed, path: Path, started: float, now: dt.datetime,
+                  say) -> SyncResult:
+    found = health(path)
+    refusal = _refusal(path, found)
+    if refusal:
+        raise StoreError(refusal)
+    for stray in path.parent.glob(f".{path.name}.*.tmp*"):  # left by a sync that was killed
+        stray.unlink(missing_ok=True)
+    moved = None
+    if found.state == "unreadable":
+        moved = _aside(path, now)
+        os.replace(path, moved)  # kept, never deleted: the user may want it back
+        Path(f"{path}.wal").unlink(missing_ok=True)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
         try:
-            result = _build(temp, path, book, parsed, started, now)
-            with open(temp, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-            directory = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-            failures_path(path).unlink(missing_ok=True)  # now in the new file's sync_log
+            result = _build(temp, path, found.state in ("ok", "old"), book, parsed, started, now)
+        except duckdb.Error as error:
+            raise StoreError(_write_problem(path, error)) from None
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        say("Swapping the new database in")
+        os.replace(temp, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
         finally:
-            temp.unlink(missing_ok=True)
-            Path(f"{temp}.wal").unlink(missing_ok=True)
+            os.close(directory)
+        failures_path(path).unlink(missing_ok=True)  # now in the new file's sync_log
+    finally:
+        temp.unlink(missing_ok=True)
+        Path(f"{temp}.wal").unlink(missing_ok=True)
+    result.moved_aside = moved
+    say("Saved")
     return result
 
 
-def _build(temp: Path, live: Path, book: Workbook, parsed: Parsed, started: float,
+def _carry_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the tables kept across syncs from the attached previous file, column by column as far as
+    both versions have them (an older okra-dash's file has fewer columns)."""
+    for table in KEPT_ACROSS_SYNCS:
+        ours = [name for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND table_name = ?", [table]).fetchall()]
+        theirs = {name for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'previous' AND table_name = ?",
+            [table]).fetchall()}
+        shared = ", ".join(f'"{name}"' for name in ours if name in theirs)
+        if shared:
+            con.execute(f"INSERT INTO {table} ({shared}) SELECT {shared} FROM previous.{table}")
+
+
+def _build(temp: Path, live: Path, carry: bool, book: Workbook, parsed: Parsed, started: float,
            now: dt.datetime) -> SyncResult:
     con = duckdb.connect(str(temp))
     try:
         con.execute(queries.load("schema"))
-        if live.exists():
+        con.execute("INSERT INTO okra_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        if carry:
             con.execute(f"ATTACH {_sql_string(str(live))} AS previous (READ_ONLY)")
-            for table in KEPT_ACROSS_SYNCS:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM previous.{table}")
+            _carry_history(con)
             con.execute("DETACH previous")
         for failure in pending_failures(live):
             con.execute("INSERT INTO sync_log (synced_at, source, status, error) VALUES (?, ?, 'failed', ?)",
@@ -145,12 +295,27 @@ def _build(temp: Path, live: Path, book: Workbook, parsed: Parsed, started: floa
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the synced data, with the measure macros defined."""
+    """A read-only connection to the synced data, with the measure macros defined; raises NoDataError
+    or StoreError (one sentence) when there is nothing okra-dash can read at path."""
     path = Path(path or default_path())
-    if not path.exists():
+    found = health(path)
+    if found.state == "missing":
         raise NoDataError(f"No synced data at {path}: run `python -m okra_dash sync --source demo` first.")
+    refusal = _refusal(path, found)
+    if refusal:
+        raise StoreError(refusal)
+    if found.state == "unreadable":
+        raise StoreError(f"The database file {path} cannot be read ({found.detail}); the next sync moves it "
+                         "aside, keeps it, and starts a new one.")
+    if found.state == "old":
+        raise StoreError(f"The database file {path} was written by an older okra-dash; sync again to bring it "
+                         "up to date (its history is kept).")
     con = duckdb.connect()
-    con.execute(f"ATTACH {_sql_string(str(path))} AS okra (READ_ONLY)")
+    try:
+        con.execute(f"ATTACH {_sql_string(str(path))} AS okra (READ_ONLY)")
+    except duckdb.Error as error:  # swapped for a broken file since health() looked
+        con.close()
+        raise StoreError(f"The database file {path} cannot be read ({_first_line(error)}).") from None
     con.execute("USE okra")
     con.execute(queries.load("measures"))
     return con

@@ -16,7 +16,7 @@ from okra_dash.workbook import Workbook
 
 def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None = None,
          progress: Callable[[str], None] | None = None) -> store.SyncResult:
-    """Sync a source into the database; raises SourceError, leaving the database as it was.
+    """Sync a source into the database; raises SourceError or StoreError, leaving the database as it was.
 
     progress, when given, is told each step in a few words (the dashboard shows them).
     """
@@ -33,4 +33,8 @@ def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None
         store.record_failure(db, name, str(error), now)
         raise
     say(f"Saving {parsed.rows['Key results']} key results and {parsed.rows['Check-ins']} check-ins")
-    return store.write(book, parsed, db, started, now)
+    try:
+        return store.write(book, parsed, db, started, now, progress=say)
+    except store.StoreError as error:
+        store.record_failure(db, name, str(error), now)
+        raise

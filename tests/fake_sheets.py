@@ -10,12 +10,12 @@ typed cells (Percent, SheetError, dates) that carry a number format.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import datetime as dt
 from urllib.parse import parse_qs, unquote, urlparse
 
 from cryptography.hazmat.primitives import serialization

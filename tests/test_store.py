@@ -94,7 +94,7 @@ def test_a_sync_that_fails_while_storing_leaves_the_previous_file_and_no_temp_fi
         raise OSError("disk full")
 
     monkeypatch.setattr(store.queries, "execute", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(store.StoreError, match="could not be written .* \\(disk full\\); the database was not changed"):
         sync(str(REVIEW), db)
     assert db.read_bytes() == before
     assert not list(tmp_path.glob(".okra.duckdb.*"))

@@ -20,7 +20,7 @@ from okra_dash.cells import Percent, SheetError
 from okra_dash.sync import sync
 from tests.conftest import review_of, write_csv_folder
 from tests.fake_sheets import KEY, as_api_values
-from tests.test_reading_rules import GAMMA, at
+from tests.test_reading_rules import GAMMA
 
 AS_OF = dt.date(2026, 1, 31)
 KR_A_ROW = 2  # KR-A's row in Key results and Check-ins
