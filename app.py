@@ -17,6 +17,11 @@ navigation = st.navigation([
     st.Page(f"{PAGES}/data_quality.py", title="Data quality", icon=":material/rule:"),
 ])
 problem = data.ensure_data()
+unusable = data.unusable()
+if unusable:  # nothing can be read: say why in one sentence and offer the sync that recovers
+    st.error(unusable, icon=":material/database:")
+    sidebar.sync_now(st.container())
+    st.stop()
 st.session_state["view"] = view = sidebar.render()
 if problem:
     st.warning(problem, icon=":material/sync_problem:")

@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                "folder of CSVs, or 'demo') into the database.")
     sync_cmd.add_argument("--source", required=True, help="Google Sheet URL or key, .xlsx, CSV folder, or demo")
     _db_option(sync_cmd)
+    sync_cmd.add_argument("--verbose", action="store_true",
+                          help="say each step on stderr as it starts (reading, checking, saving, swapping in)")
     sync_cmd.add_argument("--add-week", action="store_true",
                           help="first add this week's and next week's Check-ins columns when missing "
                                "(a Google Sheet then needs the write scope)")
@@ -147,7 +149,8 @@ def _sync(args: argparse.Namespace) -> int:
         raise SourceError("--write-back writes a tab into a Google Sheet: give a Google Sheet as --source.")
     if args.add_week:
         _add_week(args.source)
-    result = sync(args.source, db)
+    say = (lambda step: print(f"{step}…", file=sys.stderr, flush=True)) if args.verbose else None
+    result = sync(args.source, db, progress=say)
     if result.moved_aside:
         print(f"The database file {db} could not be read, so it was moved to {result.moved_aside} (kept) "
               "and a new one was started.")
@@ -192,7 +195,7 @@ def _report(args: argparse.Namespace) -> int:
         review = Review(con, args.as_of, thresholds, args.cycle)
         unknown = review.unknown_cycles()
         if unknown:
-            known = ", ".join(queries.frame(con, "cycles", as_of=review.as_of)["cycle"]) or "none"
+            known = ", ".join(sorted(queries.frame(con, "cycles", as_of=review.as_of)["cycle"])) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
         text = report.as_json(review) if args.format == "json" else report.as_markdown(review)
     finally:

@@ -44,21 +44,37 @@ def sheet_url(key: str) -> str:
     return f"https://docs.google.com/spreadsheets/d/{key}/edit"
 
 
+def _key_file(path: str, named_by: str) -> dict:
+    """A service-account key read from a JSON file that named_by points at."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SourceError(f"{named_by} names {path}, which cannot be read ({error.strerror or error}).") from None
+    except ValueError:
+        raise SourceError(f"{named_by} names {path}, which is not a JSON file.") from None
+    if not isinstance(data, dict):
+        raise SourceError(f"{named_by} names {path}, which holds JSON but not a service-account key "
+                          "(a JSON object with client_email and private_key).") from None
+    return data
+
+
 def credentials_info() -> dict:
     """The service-account key, from the environment or Streamlit's secrets file."""
     path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if path:
-        try:
-            return json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise SourceError(f"GOOGLE_APPLICATION_CREDENTIALS names {path}, which is not a readable "
-                              "service-account JSON file.") from None
+        return _key_file(path, "GOOGLE_APPLICATION_CREDENTIALS")
     for secrets in SECRETS_FILES:
         if secrets.is_file():
             try:
                 table = tomllib.loads(secrets.read_text(encoding="utf-8")).get("gcp_service_account")
-            except (OSError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 raise SourceError(f"{secrets} is not a valid TOML file.") from None
+            if isinstance(table, str) and table.strip():
+                # A path where a table was expected: read the key file it names, as the person meant.
+                return _key_file(table.strip(), f"gcp_service_account in {secrets}")
+            if table and not isinstance(table, dict):
+                raise SourceError(f"gcp_service_account in {secrets} must be a [gcp_service_account] table of the "
+                                  "key's fields, or the path of the key's JSON file.")
             if table:
                 return dict(table)
     raise SourceError("No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
@@ -171,6 +187,12 @@ def read(key: str, gc: gspread.Client | None = None) -> Workbook:
         return workbook(key, *fetch(gc, key))
     except APIError as error:
         raise SourceError(_api_problem(error, key, email)) from None
+    except google.auth.exceptions.TransportError as error:
+        # The sign-in request never got an answer: the network, not the key, is at fault.
+        raise SourceError(f"Google's sign-in service could not be reached ({_first_line(error)}); check the "
+                          "network and try again.") from None
+    except google.auth.exceptions.RefreshError as error:
+        raise SourceError(_refresh_problem(error)) from None
     except google.auth.exceptions.GoogleAuthError as error:
         raise SourceError(f"Google did not accept the service-account credentials ({_first_line(error)}).") from None
     except (ValueError, KeyError, TypeError, AttributeError):  # JSONDecodeError included
@@ -179,6 +201,14 @@ def read(key: str, gc: gspread.Client | None = None) -> Workbook:
         raise SourceError(f"Google Sheets did not answer within {timeout_s():g} seconds; try again later.") from None
     except requests.exceptions.RequestException as error:
         raise SourceError(f"Google Sheets could not be reached ({_first_line(error)}).") from None
+
+
+def _refresh_problem(error: Exception) -> str:
+    """A sign-in the token service answered: a rejected key, or the service itself failing."""
+    text = _first_line(error)
+    if any(code in text for code in ("500", "502", "503", "504", "Internal", "Unavailable")):
+        return f"Google's sign-in service is failing right now ({text}); try again later."
+    return f"Google did not accept the service-account credentials ({text})."
 
 
 def _first_line(error: Exception) -> str:

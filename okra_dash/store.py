@@ -294,22 +294,44 @@ def _build(temp: Path, live: Path, carry: bool, book: Workbook, parsed: Parsed, 
     return SyncResult(sync_id, now, parsed.rows, len(parsed.issues), duration)
 
 
+def recorded_source(path: Path) -> str | None:
+    """What the last good sync into this file read (a sheet URL or a path), from any okra-dash version's
+    sync log; None when the file cannot tell."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_sql_string(str(path))} AS probe (READ_ONLY)")
+        rows = con.execute("SELECT CASE WHEN kind = 'google-sheet' THEN sheet_url ELSE source END FROM probe.sync_log "
+                           "WHERE coalesce(status, 'ok') = 'ok' ORDER BY synced_at DESC LIMIT 1").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return rows[0][0] if rows else None
+
+
+def problem(path: Path, found: Health) -> str | None:
+    """The sentence a reader shows for what is at path, or None when it can be read."""
+    if found.state == "ok":
+        return None
+    if found.state == "missing":
+        return f"No synced data at {path}: run `python -m okra_dash sync --source demo` first."
+    if found.state == "unreadable":
+        return (f"The database file {path} cannot be read ({found.detail}); the next sync moves it aside, keeps it, "
+                "and starts a new one.")
+    if found.state == "old":
+        return (f"The database file {path} was written by an older okra-dash; sync again to bring it up to date "
+                "(its history is kept).")
+    return _refusal(path, found)
+
+
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the synced data, with the measure macros defined; raises NoDataError
     or StoreError (one sentence) when there is nothing okra-dash can read at path."""
     path = Path(path or default_path())
     found = health(path)
-    if found.state == "missing":
-        raise NoDataError(f"No synced data at {path}: run `python -m okra_dash sync --source demo` first.")
-    refusal = _refusal(path, found)
-    if refusal:
-        raise StoreError(refusal)
-    if found.state == "unreadable":
-        raise StoreError(f"The database file {path} cannot be read ({found.detail}); the next sync moves it "
-                         "aside, keeps it, and starts a new one.")
-    if found.state == "old":
-        raise StoreError(f"The database file {path} was written by an older okra-dash; sync again to bring it "
-                         "up to date (its history is kept).")
+    sentence = problem(path, found)
+    if sentence:
+        raise (NoDataError if found.state == "missing" else StoreError)(sentence)
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {_sql_string(str(path))} AS okra (READ_ONLY)")

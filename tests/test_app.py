@@ -163,12 +163,40 @@ def test_a_fresh_start_with_nothing_configured_syncs_the_demo(tmp_path, monkeypa
 
 def test_sync_now_syncs_again_and_shows_the_result(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
+    before = [c.value for c in at.sidebar.caption if c.value.startswith("Last synced")]
     at.button(key="sync_now").click().run()
     assert not at.exception
-    status = [element for element in at.sidebar if type(element).__name__ == "Status"][0]
-    assert status.label == "Synced 7 key results, 1 data issues"
+    assert [s.value for s in at.sidebar.success] == ["Synced 7 key results, 1 data issues"]
+    after = [c.value for c in at.sidebar.caption if c.value.startswith("Last synced")]
+    assert len(before) == len(after) == 1  # the line was re-read after the sync, in the same click
     at.switch_page(f"{PAGES}/data_quality.py").run()
     assert len(at.dataframe[1].value) == 2  # two syncs in the history
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all" * 100], ids=["empty", "garbage"])
+def test_a_broken_database_file_shows_one_sentence_and_sync_now_recovers_keeping_it(content, tmp_path,
+                                                                                    monkeypatch):
+    db = tmp_path / "okra.duckdb"
+    db.write_bytes(content)
+    monkeypatch.setenv("OKRA_DB", str(db))
+    monkeypatch.delenv("OKRA_SOURCE", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error][0].startswith(f"The database file {db} cannot be read (")
+    at.button(key="sync_now").click().run()  # no source known: the demo, with the broken file kept aside
+    assert not at.exception, [e.value for e in at.exception]
+    assert [kept.read_bytes() for kept in tmp_path.glob("okra.duckdb.unreadable-*")] == [content]
+    assert int(metrics(at)["On track"]) >= 0 and not at.error
+
+
+def test_a_database_of_an_older_okra_dash_is_synced_again_on_open_from_its_own_source(review_db, monkeypatch):
+    from tests.test_storage_faults import older_okra_dash_file
+
+    older_okra_dash_file(review_db)
+    at = app(review_db, monkeypatch)
+    assert metrics(at)["On track"] == "4"
+    at.switch_page(f"{PAGES}/data_quality.py").run()
+    assert len(at.dataframe[1].value) == 2  # the old file's sync and the new one
 
 
 @pytest.fixture

@@ -111,3 +111,45 @@ def test_a_bad_as_of_date_is_refused_by_the_parser(review_db, capsys):
         main(["report", "--db", str(review_db), "--as-of", "31/01/2026"])
     assert exit_info.value.code == 2
     assert "not a date like" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--on-track-margin", "nan"), "On track margin must be a share between 0 and 1, not nan."),
+    (("--at-risk-margin", "inf"), "At risk margin must be a share between 0 and 1, not inf."),
+    (("--at-risk-margin", "0.05"), "At risk margin (0.05) cannot be tighter than on track margin (0.1)"),
+    (("--movement-checkins", "0"), "Movement checkins must be a whole number of at least 1, not 0."),
+    (("--cycle", "2031-Q7"), "There is no cycle '2031-Q7' in the synced workbook (its cycles: 2026-Q1, 2026-S)."),
+    (("--as-of", "2026-02-30"), "'2026-02-30' is not a date like 2026-11-22"),
+    (("--no-checkin-days", "two"), "invalid int value: 'two'"),
+], ids=["nan", "inf", "at-risk-tighter", "zero-count", "unknown-cycle", "bad-date", "not-a-number"])
+def test_a_report_asked_for_the_impossible_is_refused_in_one_sentence(args, says, review_db):
+    result = run("report", "--db", str(review_db), *args)
+    assert result.returncode == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("okra-dash: ") and says in lines[0], result.stderr
+    assert result.stdout == ""
+
+
+CONTROL = "\x1b[2J\x1b]0;pwned\x07\x9b31m"  # clear screen, set window title, bell, a C1 CSI
+
+
+def test_control_characters_from_cells_never_reach_the_terminal_or_the_digest(tmp_path, tabs):
+    tabs["Key results"][1][3] = f"Weekly{CONTROL} active"
+    tabs["Teams"][1][0] = f"Alpha{CONTROL}"
+    for row in tabs["Key results"][1:3]:
+        row[2] = f"Alpha{CONTROL}"
+    tabs["Check-ins"][2][5] = f"4{CONTROL}0"  # a bad value: its issue shows what was typed
+    folder = write_csv_folder(tmp_path / "book", tabs)
+    db = str(tmp_path / "okra.duckdb")
+    outputs = [run("sync", "--source", str(folder), "--db", db)]
+    outputs += [run("report", "--db", db, "--as-of", "2026-01-31", "--format", fmt) for fmt in ("json", "markdown")]
+    for result in outputs:
+        assert result.returncode == 0, result.stderr
+        text = result.stdout + result.stderr
+        assert not [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F], repr(text)
+    data = json.loads(outputs[1].stdout)
+    kr = next(kr for kr in data["key_results"] if kr["kr_id"] == "KR-A")
+    assert kr["key_result"] == "Weekly␛[2J␛]0;pwned␇\ufffd31m active"  # shown as typed, harmless
+    assert kr["mode"] == "OKR"  # the team still matches its row in Teams
+    assert any(issue["value"] == "4␛[2J␛]0;pwned␇\ufffd31m0" for issue in data["issues"])
+    assert "“4␛\\[2J␛\\]0;pwned␇\ufffd31m0”: the value is not a number" in outputs[2].stdout

@@ -1,8 +1,10 @@
-"""A sync killed with SIGKILL at random moments never leaves a broken or mixed database.
+"""A sync killed with SIGKILL at any moment never leaves a broken or mixed database.
 
-Each trial starts `python -m okra_dash sync` on a workbook large enough to take about a
-second, kills it at a random moment, and opens the database: it must hold either the
-previous complete sync or the new complete one.
+Each trial starts `python -m okra_dash sync --verbose` on a workbook large enough to take about a
+second, waits until the sync says it has reached a chosen step (reading, checking, saving, swapping
+in), kills it a random moment later, and opens the database: it must hold either the previous
+complete sync or the new complete one. Waiting for the step, not for a fixed time, keeps every
+phase covered however slow the machine is (a loaded 2-core CI machine included).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from okra_dash import generate, store
 from okra_dash.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent
+# (step the sync announces, the longest random wait after it before the kill, in seconds)
+STEPS = [("Reading", 0.3), ("Checking", 0.3), ("Saving", 0.6), ("Saving", 1.5), ("Swapping", 0.02), ("Saved", 0)]
 TRIALS = 20
 
 
@@ -42,6 +45,26 @@ def books(tmp_path_factory):
     return small, big
 
 
+def kill_after(step: str, wait: float, big: Path, db: Path) -> str:
+    """Run a sync, kill it `wait` seconds after it announces `step`; the last step it announced."""
+    process = subprocess.Popen([sys.executable, "-m", "okra_dash", "sync", "--verbose", "--source", str(big),
+                                "--db", str(db)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    for line in process.stderr:
+        seen = line.strip()
+        if seen.startswith(step):
+            break
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        pass
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    return seen
+
+
 def test_a_sync_killed_at_any_moment_leaves_the_previous_or_the_new_complete_sync(books, tmp_path):
     small, big = books
     db = tmp_path / "okra.duckdb"
@@ -50,24 +73,23 @@ def test_a_sync_killed_at_any_moment_leaves_the_previous_or_the_new_complete_syn
     sync(str(big), tmp_path / "reference.duckdb")
     _, big_krs, big_checkins = snapshot(tmp_path / "reference.duckdb")
     rng = random.Random(20261122)
-    outcomes = []
-    for _ in range(TRIALS):
-        process = subprocess.Popen([sys.executable, "-m", "okra_dash", "sync", "--source", str(big), "--db", str(db)],
-                                   cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 2.5))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    outcomes = {}
+    for trial in range(TRIALS):
+        step, longest = STEPS[trial % len(STEPS)]
+        reached = kill_after(step, rng.uniform(0, longest), big, db)
+        assert reached.startswith(step), f"the sync never said {step!r} (last: {reached!r})"
         sync_id, krs, checkins = snapshot(db)
         if sync_id == previous[0]:
             assert (sync_id, krs, checkins) == previous
-            outcomes.append("previous")
+            outcome = "previous"
         else:
             assert sync_id == previous[0] + 1
             assert (krs, checkins) == (big_krs, big_checkins)
-            outcomes.append("new")
+            outcome = "new"
             previous = (sync_id, krs, checkins)
-    # The random moments must have caught syncs both before and after their swap.
-    assert "previous" in outcomes and "new" in outcomes, outcomes
+        outcomes.setdefault(step, set()).add(outcome)
+    # Killed before saving, the previous sync stays; killed once saved, the new one is there.
+    assert outcomes["Reading"] == outcomes["Checking"] == {"previous"}
+    assert outcomes["Saved"] == {"new"}
     sync(str(small), db)  # the next sync cleans what killed syncs left behind
     assert list(tmp_path.glob(".okra.duckdb.*")) == []

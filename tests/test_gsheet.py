@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,66 @@ def test_the_cli_syncs_a_sheet_and_a_403_exits_2_leaving_the_database_as_it_was(
     assert "share it with okra-reader@demo-project.iam.gserviceaccount.com" in failed.stderr
     assert credentials["private_key"].splitlines()[1] not in failed.stderr + failed.stdout + ok.stdout
     assert db.read_bytes() == before
+
+
+def use_secrets(tmp_path, monkeypatch, text: str) -> Path:
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir(exist_ok=True)
+    secrets.write_text(text)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setattr(gsheet, "SECRETS_FILES", (secrets,))
+    return secrets
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[1, 2, 3]", "holds JSON but not a service-account key (a JSON object with client_email and private_key)."),
+    ('"just a string"', "holds JSON but not a service-account key"),
+    ("{not json", "which is not a JSON file."),
+], ids=["a-list", "a-string", "not-json"])
+def test_a_credentials_file_that_is_not_a_key_object_gets_one_true_sentence(content, says, tmp_path, monkeypatch):
+    key = tmp_path / "key.json"
+    key.write_text(content)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    with pytest.raises(SourceError) as error:
+        sync(KEY, tmp_path / "okra.duckdb")
+    assert str(error.value).startswith(f"GOOGLE_APPLICATION_CREDENTIALS names {key}, ")
+    assert says in str(error.value)
+
+
+def test_a_secrets_entry_that_is_the_path_of_the_key_file_is_read_as_meant(fake, tmp_path, monkeypatch):
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(fake.service_account()))
+    use_secrets(tmp_path, monkeypatch, f'gcp_service_account = "{key}"\n')
+    monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
+    sync(KEY, tmp_path / "okra.duckdb")
+    assert fake.kinds == ["metadata", "grid"]
+
+
+def test_a_secrets_entry_that_is_neither_a_table_nor_a_readable_path_says_so(tmp_path, monkeypatch):
+    secrets = use_secrets(tmp_path, monkeypatch, 'gcp_service_account = "/nowhere/key.json"\n')
+    with pytest.raises(SourceError) as error:
+        sync(KEY, tmp_path / "okra.duckdb")
+    assert str(error.value) == (f"gcp_service_account in {secrets} names /nowhere/key.json, which cannot be read "
+                                "(No such file or directory).")
+    use_secrets(tmp_path, monkeypatch, "gcp_service_account = 42\n")
+    with pytest.raises(SourceError, match=r"must be a \[gcp_service_account\] table of the key's fields"):
+        sync(KEY, tmp_path / "okra.duckdb")
+
+
+def test_an_unreachable_sign_in_service_is_blamed_on_the_network_not_the_credentials(fake, tmp_path, monkeypatch):
+    # Google's own universe: google-auth asks the token endpoint for a token before the first request.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now: connection refused
+    info = {**fake.service_account(), "universe_domain": "googleapis.com",
+            "token_uri": f"http://127.0.0.1:{port}/token"}
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(info))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    with pytest.raises(SourceError) as error:
+        sync(KEY, tmp_path / "okra.duckdb")
+    assert str(error.value).startswith("Google's sign-in service could not be reached (")
+    assert str(error.value).endswith("check the network and try again.")
+    assert "credentials" not in str(error.value)
+    assert fake.requests == []

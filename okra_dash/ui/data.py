@@ -90,13 +90,7 @@ def last_sync() -> dict | None:
 
 def sync_source() -> str:
     """What "Sync now" reads: the configured source, else what the last sync read, else the demo."""
-    source = configured_source()
-    if source:
-        return source
-    last = last_sync() if db_path().exists() else None
-    if last is None:
-        return "demo"
-    return last["sheet_url"] if last["kind"] == "google-sheet" else last["source"]
+    return configured_source() or store.recorded_source(db_path()) or "demo"
 
 
 def current_view() -> View:
@@ -109,7 +103,9 @@ def run_sync(source: str, say=None) -> store.SyncResult:
 
 
 def ensure_data() -> str | None:
-    """Before the first page: sync the demo on a fresh machine, or a configured sheet that is stale.
+    """Before the first page: sync the demo on a fresh machine, a configured sheet that is stale, or again
+    over a database file that cannot be read as it is (an older okra-dash's, or a broken one, which the
+    sync moves aside and keeps).
 
     Returns a sentence to show when a sync on open failed (the previous data stays).
     """
@@ -117,15 +113,28 @@ def ensure_data() -> str | None:
         return None
     st.session_state["_data_checked"] = True
     path, source = db_path(), configured_source()
+    found = store.health(path)
     try:
-        if not path.exists():
+        if found.state == "missing":
             with st.spinner(f"First start: syncing {source or 'the demo workbook'}…"):
                 run_sync(source or "demo")
+        elif found.state in ("old", "unreadable"):
+            again = source or (store.recorded_source(path) if found.state == "old" else None)
+            if again is None:
+                return None  # the page says what is wrong and offers Sync now
+            with st.spinner(f"{store.problem(path, found)} Syncing {again}…"):
+                run_sync(again)
         elif source and google_sheet_key(source):
             last = last_sync()
             if last is None or dt.datetime.now() - pd.Timestamp(last["synced_at"]).to_pydatetime() > max_age():
                 with st.spinner("The data is older than the configured age: syncing the sheet…"):
                     run_sync(source)
-    except SourceError as error:
+    except (SourceError, store.StoreError) as error:
         return f"Sync on open failed: {error} Showing the data of the last successful sync."
     return None
+
+
+def unusable() -> str | None:
+    """Why the database cannot be read right now (one sentence), or None."""
+    path = db_path()
+    return store.problem(path, store.health(path))

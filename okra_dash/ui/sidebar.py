@@ -10,7 +10,7 @@ import streamlit as st
 
 from okra_dash.errors import SourceError
 from okra_dash.review import Thresholds
-from okra_dash.store import version
+from okra_dash.store import StoreError, version
 from okra_dash.ui import data
 from okra_dash.ui.data import View
 
@@ -52,20 +52,31 @@ def render() -> View:
 
 def _sync_controls(box) -> None:
     box.divider()
-    source = data.sync_source()
     last = data.last_sync()
     if last:
         when = pd.Timestamp(last["synced_at"]).strftime("%Y-%m-%d %H:%M")
         box.caption("Source")
         box.text(last["source"])
         box.caption(f"Last synced {when}, {last['issues']} data issues")
+    sync_now(box)
+
+
+def sync_now(box) -> None:
+    """The Sync now button and what it says while it syncs."""
+    source = data.sync_source()
     if box.button("Sync now", key="sync_now", help=f"Read {source} again"):
         with box.status("Syncing…", expanded=True) as status:
             try:
                 result = data.run_sync(source, say=status.text)
-            except SourceError as error:
+            except (SourceError, StoreError) as error:
                 status.update(label="Sync failed: the previous data is kept", state="error")
                 box.error(str(error))
             else:
-                status.update(label=f"Synced {result.rows['Key results']} key results, "
-                                    f"{result.issues} data issues", state="complete", expanded=False)
+                # Run the whole script again, so the last-sync line and every figure show this sync.
+                st.session_state["_synced"] = (f"Synced {result.rows['Key results']} key results, "
+                                               f"{result.issues} data issues")
+                if result.moved_aside:
+                    st.session_state["_synced"] += f"; the unreadable file was kept as {result.moved_aside}"
+                st.rerun()
+    if "_synced" in st.session_state:
+        box.success(st.session_state.pop("_synced"), icon=":material/sync:")
