@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okra_dash import cells, store
+from okra_dash.advice import FIXES
 from okra_dash.errors import SourceError
 from okra_dash.parse import parse
 from okra_dash.sync import sync
@@ -134,6 +136,28 @@ CORPUS = [
       [(HTML, HTML)])),
     ("html-in-a-value", value_cell(HTML), ("issue", "Check-ins", 2, "2026-W05")),
     ("checkbox-as-value", value_cell("TRUE"), ("issue", "Check-ins", 2, "2026-W05")),
+    # Version 2 reading rules: anchored thousands commas, spreadsheet errors, typed dates, absurd years.
+    ("comma-after-zero", value_cell("0,125"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("comma-after-four-digits", value_cell("1234,567"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("german-thousands-and-comma", value_cell("1.234,567"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("comma-groups-of-one", value_cell("12,5,000"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("millions-with-commas", value_cell("1,234,567"),
+     ("loads", "SELECT value FROM checkins WHERE kr_id = 'KR-A' AND week = '2026-01-26'", [(1234567.0,)])),
+    ("percent-with-decimals", value_cell("12.5%"),
+     ("loads", "SELECT value FROM checkins WHERE kr_id = 'KR-A' AND week = '2026-01-26'", [(12.5,)])),
+    ("spreadsheet-error-text", value_cell("#DIV/0!"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("na-error-is-not-na-word", value_cell("#N/A"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("date-typed-as-value", value_cell("2026-01-26"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("checkbox-lowercase", value_cell("false"), ("issue", "Check-ins", 2, "2026-W05")),
+    ("absurd-cycle-year", set_cell("Objectives", 2, 1, "9999-Q4"), ("issue", "Objectives", 2, "Cycle")),
+    ("year-zero-cycle", set_cell("Objectives", 2, 1, "0000-Q1"), ("issue", "Objectives", 2, "Cycle")),
+    ("five-digit-year-in-cycles-tab", set_cell("Cycles", 2, 2, "20266-07-04"), ("issue", "Cycles", 2, "End")),
+    ("terminal-escape-in-title", set_cell("Key results", 2, 3, "Weekly\x1b[2J\x07 active"),
+     ("loads", "SELECT key_result FROM key_results WHERE kr_id = 'KR-A'", [("Weekly\u241b[2J\u2407 active",)])),
+    ("title-rows-above-teams-header", insert_rows("Teams", 0, [["Our teams"], [""]]),
+     ("loads", "SELECT count(*) FROM teams", [(3,)])),
+    ("actions-tab-without-status", lambda tabs: [row.pop(2) for row in tabs["Actions"]],
+     ("issue", "Actions", 1, "")),
 ]
 
 
@@ -212,6 +236,33 @@ def test_every_non_empty_check_in_cell_loads_or_is_an_issue(grid, ids):
         if kr_id.strip() in {"KR-A", "KR-B", "KR-C", "KR-D", "KR-E", "KR-F", "KR-G"} and kr_id.strip() not in [
                 k.strip() for k in ids[:offset]]:
             assert offset + 2 in kept_rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=16), st.text(alphabet="0123456789,.%€$ -+eE#/!", max_size=12),
+                 st.floats(), st.integers(), st.booleans(), st.none()))
+def test_a_cell_read_as_a_number_is_a_finite_number_none_or_an_issue_with_a_kind(cell):
+    try:
+        value = cells.number(cell)
+    except cells.CellError as error:
+        assert error.kind in FIXES and str(error)
+        return
+    assert value is None or math.isfinite(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False, allow_infinity=False))
+def test_a_percent_cell_and_its_text_read_as_the_same_number(shown):
+    # A spreadsheet stores a typed 12.345% as 0.12345: reading it gives back 12.345, as the text does.
+    stored = float(shown / 100)
+    assert cells.number(cells.Percent(stored)) == cells.number(f"{shown}%") == float(shown)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_cell_text_never_holds_a_control_character_but_line_breaks_and_tabs(raw):
+    shown = cells.text(raw)
+    assert not [c for c in shown if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F]
 
 
 WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
