@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from okra_dash.ui import data, sidebar, sign_in
+from okra_dash.ui import data, sidebar, sign_in, state
 
 st.set_page_config(page_title="okra-dash", page_icon="🎯", layout="wide")
 sign_in.require()  # before any data is read
@@ -16,6 +16,7 @@ navigation = st.navigation([
     st.Page(f"{PAGES}/retrospective.py", title="Retrospective", icon=":material/history:"),
     st.Page(f"{PAGES}/data_quality.py", title="Data quality", icon=":material/rule:"),
 ])
+state.begin(navigation.url_path)
 problem = data.ensure_data()
 unusable = data.unusable()
 if unusable:  # nothing can be read: say why in one sentence and offer the sync that recovers
@@ -28,4 +29,10 @@ if problem:
 if not view.cycles:
     st.info("The synced workbook has no objectives yet: add some to the Objectives tab and sync again.")
     st.stop()
-navigation.run()
+notes = st.container()
+try:
+    navigation.run()
+finally:  # also when a page stops early: the link always holds what was shown
+    if state.notes():
+        notes.caption("Ignored from the link, as this view has no such thing: " + ", ".join(state.notes()) + ".")
+    state.finish()

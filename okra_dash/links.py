@@ -31,3 +31,22 @@ def csv_export(frame: pd.DataFrame) -> str:
             safe[column] = safe[column].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v)
     return safe.to_csv(index=False)
+
+
+# The stalled list as people open it in a spreadsheet: plain words, rounded numbers, Start included.
+STALLED_EXPORT = {"kr_id": "KR", "key_result": "Key result", "team": "Team", "mode": "Mode",
+                  "value_stream": "Value stream", "status": "Status", "stalled": "Stalled because",
+                  "weeks_since_change": "Weeks since last change", "start_value": "Start", "current": "Current",
+                  "target": "Target", "progress": "Progress %", "expected": "Expected %",
+                  "last_checkin": "Last check-in", "link": "In the sheet"}
+
+
+def stalled_csv(stalled: pd.DataFrame) -> str:
+    """The stalled list as CSV: reasons as 'no movement; flat at zero', shares as whole percents."""
+    out = pd.DataFrame({label: stalled[column] for column, label in STALLED_EXPORT.items() if column in stalled})
+    out["Stalled because"] = out["Stalled because"].map(lambda reasons: "; ".join(reasons))
+    for label in ("Progress %", "Expected %"):
+        out[label] = (out[label] * 100).round().astype("Int64")
+    for label in ("Start", "Current", "Target"):
+        out[label] = out[label].map(lambda value: float(f"{value:.10g}") if value == value else value)
+    return csv_export(out)

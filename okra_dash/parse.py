@@ -8,6 +8,7 @@ cell or row is left out with an issue; everything else loads.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -218,8 +219,11 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: 
         team = cells.text(cell["Team"])
         if team not in known_teams:
             if team:
-                table.issue(row, "Team", team, f"team '{team}' is not in the Teams tab; it counts as mode Unknown",
-                            "unknown_team")
+                close = difflib.get_close_matches(team, sorted(known_teams), n=1, cutoff=0.75) or \
+                    [name for name in sorted(known_teams) if name.casefold() == team.casefold()]
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                table.issue(row, "Team", team, f"team '{team}' is not in the Teams tab{hint}; it counts as mode "
+                                               "Unknown", "unknown_team")
             else:
                 table.issue(row, "Team", team, "the key result has no Team; it counts as mode Unknown",
                             "missing_value")

@@ -108,7 +108,14 @@ def _more(rows: list, lines: list[str]) -> list[str]:
     return lines
 
 
+def _heading(text: str) -> list[str]:
+    """A Markdown heading that reads as one in plain text too (underlined, not prefixed with #)."""
+    return ["", text, "-" * len(text), ""]
+
+
 def as_markdown(review: Review) -> str:
+    """The weekly digest: Markdown that also reads well pasted into an e-mail as plain text (headings
+    underlined, lists instead of tables, no bold markers)."""
     data = report(review)
     krs, streams = data["key_results"], data["value_streams"]
     now, before = data["headline"]["now"], data["headline"]["last week"]
@@ -116,52 +123,52 @@ def as_markdown(review: Review) -> str:
     split = data["split"]
     windows = "; ".join(f"{md(c['cycle'])} ({c['start_date']} to {c['end_date']}), {pct(c['elapsed'])} of the way "
                         "through" for c in data["cycle_windows"])
-    out = [f"# OKR weekly review, as of {data['as_of']}", "", f"Cycle {windows}.", "",
-           f"- **{now['on_track']} of {now['key_results']} key results on track**{_since(now, before, 'on_track')}, "
+    title = f"OKR weekly review, as of {data['as_of']}"
+    out = [title, "=" * len(title), "", f"Cycle {windows}.", "",
+           f"- {now['on_track']} of {now['key_results']} key results on track{_since(now, before, 'on_track')}, "
            f"{now['at_risk']} at risk, {now['off_track']} off track.",
-           f"- **{now['streams_behind']} of {now['streams']} value streams behind pace**"
+           f"- {now['streams_behind']} of {now['streams']} value streams behind pace"
            f"{_since(now, before, 'streams_behind')}.",
-           f"- **{now['stalled']} key results stalled**{_since(now, before, 'stalled')}."]
+           f"- {now['stalled']} key results stalled{_since(now, before, 'stalled')}."]
     if any(split[mode]["key_results"] for mode in split):
         shown = ", ".join(f"{mode} teams {pct(split[mode]['checkin_discipline'])}"
                           for mode in split if split[mode]["key_results"])
         out.append(f"- Check-in discipline: {shown}.")
-    out += ["", "## Value streams", "", "| Value stream | Progress | Expected | Status | Key results |",
-            "|---|---:|---:|---|---:|"]
-    out += [f"| {md(vs['value_stream'])} | {pct(vs['progress'])} | {pct(vs['expected'])} | {vs['status']} "
-            f"| {vs['key_results']} |" for vs in streams]
-    out += ["", "## Stalled key results", ""]
-    out += [f"- **{md(kr['kr_id'])}** {md(kr['key_result'])} ({md(kr['team'])}, {md(kr['value_stream'])}): "
+    out += _heading("Value streams")
+    out += [f"- {md(vs['value_stream'])}: {pct(vs['progress'])} against {pct(vs['expected'])} expected, "
+            f"{vs['status']} ({vs['key_results']} key results)" for vs in streams] or ["- None."]
+    out += _heading("Stalled key results")
+    out += [f"- {md(kr['kr_id'])} {md(kr['key_result'])} ({md(kr['team'])}, {md(kr['value_stream'])}): "
             f"{', '.join(kr['stalled'])}; {kr['weeks_since_change']} weeks since last change"
             for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
     _more(stalled, out)
-    out += ["", "## What changed since last week", ""]
+    out += _heading("What changed since last week")
     changes = data["changes"]
-    out += [f"- **{md(c['kr_id'])}** {md(c['key_result'])} ({md(c['team'])}): "
+    out += [f"- {md(c['kr_id'])} {md(c['key_result'])} ({md(c['team'])}): "
             + "; ".join(part for part in (
                 f"{c['status_before']} → {c['status_now']}" if c["status_before"] != c["status_now"] else "",
                 f"newly stalled: {', '.join(c['new_stalls'])}" if c["new_stalls"] else "") if part)
             for c in changes[:DIGEST_LIMIT]] or ["- No status changes and no new stalls."]
     _more(changes, out)
     if data["busy_without_results"]:
-        out += ["", "## Busy without results", ""]
-        out += [f"- **{md(b['kr_id'])}** {md(b['key_result'])} ({md(b['team'])}): {b['done_actions']} actions done, "
+        out += _heading("Busy without results")
+        out += [f"- {md(b['kr_id'])} {md(b['key_result'])} ({md(b['team'])}): {b['done_actions']} actions done, "
                 f"progress {pct(b['progress'])} against {pct(b['expected'])} expected"
                 for b in data["busy_without_results"]]
     if data["moved_targets"]:
-        out += ["", "## Targets moved mid-cycle", ""]
-        out += [f"- **{md(m['kr_id'])}** {md(m['key_result'])}: {m['previous_target']:g} → {m['new_target']:g} "
+        out += _heading("Targets moved mid-cycle")
+        out += [f"- {md(m['kr_id'])} {md(m['key_result'])}: {m['previous_target']:g} → {m['new_target']:g} "
                 f"(seen {m['seen_at'][:10]})" for m in data["moved_targets"]]
     if data["focus"]:
-        out += ["", "## Focus", ""]
+        out += _heading("Focus")
         out += [f"- {md(f['value_stream'])} has {f['objectives']} objectives in {md(f['cycle'])} (at most "
                 f"{review.thresholds.focus_max_objectives} keeps focus)" for f in data["focus"]]
-    out += ["", "## OKR and KPI teams", "", "| | Teams | Key results | Progress | On track | Check-in discipline |",
-            "|---|---:|---:|---:|---:|---:|"]
-    out += [f"| {mode} | {s['teams']} | {s['key_results']} | {pct(s['progress'])} | {pct(s['on_track_share'])} "
-            f"| {pct(s['checkin_discipline'])} |" for mode, s in split.items()]
+    out += _heading("OKR and KPI teams")
+    out += [f"- {mode} teams: {s['teams']} teams, {s['key_results']} key results, progress {pct(s['progress'])}, "
+            f"{pct(s['on_track_share'])} on track, check-in discipline {pct(s['checkin_discipline'])}"
+            for mode, s in split.items()]
     issues = data["issues"]
-    out += ["", f"## Data issues to fix ({len(issues)})", ""]
+    out += _heading(f"Data issues to fix ({len(issues)})")
     out += [f"- {md(i['tab'])} row {i['row']}, column {md(i['column']) or '–'}: “{md(i['value'])}”: {md(i['problem'])}"
             for i in issues[:DIGEST_LIMIT]] or ["- None: every cell could be read."]
     _more(issues, out)

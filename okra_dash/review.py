@@ -15,6 +15,10 @@ import duckdb
 import pandas as pd
 
 from okra_dash import queries
+from okra_dash.words import BANDS
+
+# The words that SQL needs to return its labels, bound like any other value.
+WORD_PARAMS = {"band_names": [band for band, _ in BANDS], "band_starts": [start for _, start in BANDS]}
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class Review:
 
     @property
     def params(self) -> dict[str, object]:
-        return {"as_of": self.as_of, "cycles": self.cycles, **dataclasses.asdict(self.thresholds)}
+        return {"as_of": self.as_of, "cycles": self.cycles, **dataclasses.asdict(self.thresholds), **WORD_PARAMS}
 
     def frame(self, name: str) -> pd.DataFrame:
         """A named query's rows for this review."""

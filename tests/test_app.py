@@ -26,9 +26,9 @@ def app(db, monkeypatch, as_of=AS_OF, cycle="2026-Q1", page=None, query=None):
     monkeypatch.setenv("OKRA_DB", str(db))
     monkeypatch.delenv("OKRA_SOURCE", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["as_of"] = as_of
+    at.query_params["as_of"] = as_of.isoformat()  # as a shared link opens the dashboard
     if cycle:
-        at.session_state["cycle"] = cycle
+        at.query_params["cycle"] = cycle
     at.run()
     if page:
         for key, value in (query or {}).items():
@@ -75,13 +75,13 @@ def test_the_weekly_review_agrees_with_the_report_for_the_same_date_and_cycle(re
 
 def test_the_value_streams_page_shows_a_stream_its_key_results_and_a_burn_up(review_db, monkeypatch):
     at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores"})
-    assert metrics(at) == {"Progress": "33%", "Expected pace": "34%", "Status": "on track", "Key results": "3"}
+    assert metrics(at) == {"Progress": "33%", "Expected pace": "34%", "Status": "🟢 on track", "Key results": "3"}
     objective = at.dataframe[0].value
     assert objective["kr_id"].tolist() == ["KR-C", "KR-D", "KR-E"]
-    assert objective["progress_clamped"].tolist() == [1.0, 0.0, 0.0]
+    assert objective["progress_clamped"].tolist() == [100, 0, 0]  # whole percents, as the headline rounds
     at.selectbox(key="kr").set_value("KR-C").run()
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert spec["title"] == "KR-C: weekly values against the pace line (dashed)"
+    assert spec["title"] == "KR-C: weekly values against the pace line (dashed); dotted: at this rate"
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2026-01-01T00:00:00", "2026-03-31T00:00:00"]
     assert spec["layer"][1]["encoding"]["y"]["title"] == "Value (stores)"
 
@@ -253,7 +253,7 @@ def stale_sheet(tmp_path, monkeypatch, sheet_api):
 
 def open_app():
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["as_of"] = AS_OF
+    at.query_params["as_of"] = AS_OF.isoformat()
     return at.run()
 
 
@@ -278,4 +278,4 @@ def test_a_sheet_that_fails_on_open_shows_a_warning_and_the_last_good_data(stale
     assert not at.exception
     assert "Sync on open failed: The sheet" in at.warning[0].value
     assert "Showing the data of the last successful sync" in at.warning[0].value
-    assert metrics(at)["On track"] == "4"
+    assert metrics(at)["On track"] == "5"  # both cycles holding Jan 31: KR-A, B, C, F and G

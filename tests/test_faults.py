@@ -113,7 +113,7 @@ def test_the_data_quality_page_shows_a_failed_sync_and_keeps_the_last_good_figur
     monkeypatch.setenv("OKRA_DB", str(db))
     monkeypatch.delenv("OKRA_SOURCE", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["as_of"] = dt.date(2026, 1, 31)
+    at.query_params["as_of"] = "2026-01-31"
     at.run()
     at.switch_page("okra_dash/ui/pages/data_quality.py").run()
     assert not at.exception

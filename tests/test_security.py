@@ -47,8 +47,8 @@ def signed_in_app(db, monkeypatch, user, okra=None):
     at.secrets["auth"] = AUTH
     at.secrets["okra"] = okra or {"allowed_domains": ["freshbasket.example"]}
     at.user = user
-    at.session_state["as_of"] = dt.date(2026, 1, 31)
-    at.session_state["cycle"] = "2026-Q1"
+    at.query_params["as_of"] = "2026-01-31"
+    at.query_params["cycle"] = "2026-Q1"
     return at.run()
 
 
@@ -82,7 +82,7 @@ def test_a_signed_in_user_who_is_not_allowed_sees_no_data(review_db, monkeypatch
 def test_without_an_auth_section_the_dashboard_is_open(review_db, monkeypatch):
     monkeypatch.setenv("OKRA_DB", str(review_db))
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["as_of"] = dt.date(2026, 1, 31)
+    at.query_params["as_of"] = "2026-01-31"
     at.run()
     assert at.metric[0].label == "On track"
 
@@ -135,7 +135,7 @@ def test_credentials_are_never_shown_on_the_dashboard(fake_with_key, tmp_path, m
     fake.faults["metadata"] = Fault(403, '{"error": {"code": 403, "message": "denied"}}')
     monkeypatch.setenv("OKRA_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["as_of"] = dt.date(2026, 1, 31)
+    at.query_params["as_of"] = "2026-01-31"
     at.run()
     at.button(key="sync_now").click().run()
     shown = [str(getattr(element, "value", "")) for element in at.main] + [

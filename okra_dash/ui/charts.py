@@ -5,11 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-STATUSES = ["on track", "at risk", "off track"]
-STATUS_COLORS = ["#2e7d32", "#f9a825", "#c62828"]
-STATUS_SCALE = alt.Scale(domain=STATUSES, range=STATUS_COLORS)
-BANDS = ["missed", "estimation lesson", "achieved", "reached"]
-BAND_COLORS = ["#c62828", "#f9a825", "#7cb342", "#2e7d32"]
+from okra_dash.words import BAND_COLORS, STATUS_COLORS, STATUSES
+from okra_dash.words import BANDS as BAND_LIMITS
+
+BANDS = [band for band, _ in BAND_LIMITS]
+STATUS_SCALE = alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS))
 
 
 def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
@@ -31,19 +31,31 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
         title="Value-stream progress against the expected pace (black tick)", height=alt.Step(40))
 
 
-def burn_up(checkins: pd.DataFrame, kr: dict) -> alt.Chart:
-    """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end)."""
+def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
+    """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end), a rule
+    at the as-of date, and, while the cycle runs, where the value lands at the cycle's end at its rate so far."""
     unit = f" ({kr['unit']})" if kr.get("unit") else ""
     pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]], "value": [kr["start_value"], kr["target"]],
                          "series": ["pace", "pace"]})
     y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(zero=False))
     x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]))
-    pace_line = alt.Chart(pace).mark_line(strokeDash=[6, 4], color="gray").encode(x=x, y=y)
-    color = STATUS_COLORS[STATUSES.index(kr["status"])]
-    actual = alt.Chart(checkins).mark_line(point=alt.OverlayMarkDef(color=color), color=color).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}")])
-    return alt.layer(pace_line, actual).properties(
-        title=f"{kr['kr_id']}: weekly values against the pace line (dashed)", height=300)
+    layers = [alt.Chart(pace).mark_line(strokeDash=[6, 4], color="gray").encode(
+        x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"Pace line{unit}")])]
+    color = STATUS_COLORS[STATUSES.index(kr["status"])] if kr.get("status") in STATUSES else "gray"
+    layers.append(alt.Chart(checkins).mark_line(point=alt.OverlayMarkDef(color=color), color=color).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}")]))
+    today = pd.DataFrame({"week": [pd.Timestamp(as_of)], "label": [f"as of {as_of:%d %b}"]})
+    layers.append(alt.Chart(today).mark_rule(color="#455a64", strokeWidth=1).encode(x=x))
+    layers.append(alt.Chart(today).mark_text(align="left", dx=4, dy=-6, color="#455a64").encode(
+        x=x, y=alt.value(12), text="label:N"))
+    projected = kr.get("projected_end")
+    if projected is not None and projected == projected:
+        trend = pd.DataFrame({"week": [pd.Timestamp(as_of), pd.Timestamp(kr["end_date"])],
+                              "value": [kr["current"], projected]})
+        layers.append(alt.Chart(trend).mark_line(strokeDash=[2, 3], color=color).encode(
+            x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"At this rate by the cycle's end{unit}", format=".3~g")]))
+    return alt.layer(*layers).properties(
+        title=f"{kr['kr_id']}: weekly values against the pace line (dashed); dotted: at this rate", height=300)
 
 
 def split_comparison(split: pd.DataFrame) -> alt.Chart:
@@ -66,7 +78,7 @@ def achievement_distribution(retro: pd.DataFrame, by: str, title: str) -> alt.Ch
     return alt.Chart(retro).mark_bar().encode(
         y=alt.Y(f"{by}:N", title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("count():Q", title="Key results", axis=alt.Axis(format="d", tickMinStep=1)),
-        color=alt.Color("band:N", scale=alt.Scale(domain=BANDS, range=BAND_COLORS), title="Final achievement",
+        color=alt.Color("band:N", scale=alt.Scale(domain=BANDS, range=list(BAND_COLORS)), title="Final achievement",
                         sort=BANDS),
         order=alt.Order("band_order:Q"),
         tooltip=[f"{by}:N", "band:N", "count():Q"],

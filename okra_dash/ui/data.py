@@ -90,7 +90,8 @@ def last_sync() -> dict | None:
 
 def sync_source() -> str:
     """What "Sync now" reads: the configured source, else what the last sync read, else the demo."""
-    return configured_source() or store.recorded_source(db_path()) or "demo"
+    path = db_path()
+    return configured_source() or _recorded_source(str(path), store.version(path)) or "demo"
 
 
 def current_view() -> View:
@@ -134,7 +135,19 @@ def ensure_data() -> str | None:
     return None
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _problem(path: str, version: tuple | None) -> str | None:
+    del version  # part of the cache key only: a new file is looked at again
+    return store.problem(Path(path), store.health(Path(path)))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _recorded_source(path: str, version: tuple | None) -> str | None:
+    del version
+    return store.recorded_source(Path(path))
+
+
 def unusable() -> str | None:
-    """Why the database cannot be read right now (one sentence), or None."""
+    """Why the database cannot be read right now (one sentence), or None; looked at once per file."""
     path = db_path()
-    return store.problem(path, store.health(path))
+    return _problem(str(path), store.version(path))

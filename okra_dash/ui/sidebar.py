@@ -11,7 +11,7 @@ import streamlit as st
 from okra_dash.errors import SourceError
 from okra_dash.review import Thresholds
 from okra_dash.store import StoreError, version
-from okra_dash.ui import data
+from okra_dash.ui import data, state
 from okra_dash.ui.data import View
 
 THRESHOLD_LABELS = {
@@ -25,29 +25,54 @@ THRESHOLD_LABELS = {
 }
 
 
+AS_OF = state.Param("as_of", "as_of", read=state.read_date, show=dt.date.isoformat)
+CYCLES = state.Param("cycle", "cycles", many=True)
+
+
 def render() -> View:
     sidebar = st.sidebar
     choices, sync_box = sidebar.container(), sidebar.container()
     _sync_controls(sync_box)  # first, so that a sync now shows in this very run
-    as_of = choices.date_input("As of", value=dt.date.today(), key="as_of",
-                               help="Every figure is computed as of this date.")
+    today = dt.date.today()
+    state.seed(AS_OF, default=today, what="as-of date")
+    as_of = choices.date_input("As of", key="as_of", help="Every figure is computed as of this date.")
+    state.publish(AS_OF, as_of)
     cycles = data.unfiltered("cycles", as_of)
     names = cycles["cycle"].tolist()
     current = data.unfiltered("current_cycles", as_of)["cycle"].tolist()
-    default = names.index(current[0]) if current and current[0] in names else 0
-    cycle = choices.selectbox("Cycle", names, index=default, key="cycle",
-                              format_func=lambda name: f"{name} (current)" if name in current else name)
-    with choices.expander("Thresholds"):
-        defaults = Thresholds()
-        values = {}
+    state.seed(CYCLES, names, what="cycle")
+    # No choice means "the cycles of the as-of date": the cycle follows the date unless someone picks one.
+    chosen = choices.multiselect("Cycle", names, key="cycles", placeholder=f"{', '.join(current)} (as of the date)",
+                                 help="Leave empty to follow the as-of date; pick cycles to compare or look back.")
+    state.publish(CYCLES, chosen)
+    thresholds = _thresholds(choices.expander("Thresholds"))
+    path = data.db_path()
+    return View(str(path), version(path), as_of, tuple(chosen or current), thresholds)
+
+
+def _reset_thresholds() -> None:
+    for name in THRESHOLD_LABELS:
+        st.session_state[f"threshold_{name}"] = getattr(Thresholds(), name)
+
+
+def _thresholds(box) -> Thresholds:
+    """The thresholds in force: the ones set here when they make sense together, else the defaults."""
+    defaults = Thresholds()
+    values = {}
+    with box:
         for name, label in THRESHOLD_LABELS.items():
             default_value = getattr(defaults, name)
-            step = 0.05 if isinstance(default_value, float) else 1
-            values[name] = st.number_input(label, value=default_value, step=step, min_value=type(default_value)(0),
-                                           key=f"threshold_{name}")
-    thresholds = dataclasses.replace(defaults, **values)
-    path = data.db_path()
-    return View(str(path), version(path), as_of, (cycle,) if cycle else (), thresholds)
+            whole = isinstance(default_value, int)
+            st.session_state.setdefault(f"threshold_{name}", default_value)
+            values[name] = st.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
+                                           max_value=None if whole else 1.0, key=f"threshold_{name}")
+        chosen = dataclasses.replace(defaults, **values)
+        problem = chosen.problem()
+        if problem:
+            st.error(f"{problem[0].upper()}{problem[1:]} The defaults are used.", icon=":material/tune:")
+        if chosen != defaults:
+            st.button("Reset to the defaults", on_click=_reset_thresholds, key="reset_thresholds")
+    return defaults if problem else chosen
 
 
 def _sync_controls(box) -> None:

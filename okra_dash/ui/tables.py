@@ -1,34 +1,73 @@
-"""Column settings shared by the pages' tables, so a figure looks the same everywhere."""
+"""How the pages' tables show figures, so a figure looks the same everywhere.
+
+Streamlit draws a progress column's bars in one colour, so the bars are neutral and the status
+column carries the status colour (the charts' palette: green, amber, red). Shares are shown as
+whole percentages, rounded as the headline rounds them.
+"""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+from okra_dash.words import STATUS_MARKS
+
+SHARES = ("progress", "progress_clamped", "expected", "on_track_share", "checkin_discipline", "achievement")
+_BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
+
 KR_COLUMNS = {
-    "kr_id": st.column_config.TextColumn("KR"),
+    "kr_id": st.column_config.TextColumn("KR", width="small", pinned=True),
     "key_result": st.column_config.TextColumn("Key result", width="medium"),
-    "value_stream": "Value stream",
-    "objective_id": "Objective",
-    "team": "Team",
-    "mode": "Mode",
-    "status": "Status",
-    "current": st.column_config.NumberColumn("Current", format="%g"),
-    "start_value": st.column_config.NumberColumn("Start", format="%g"),
-    "target": st.column_config.NumberColumn("Target", format="%g"),
-    "progress": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1),
-    "progress_clamped": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1),
-    "expected": st.column_config.NumberColumn("Expected", format="percent"),
-    "stalled": st.column_config.ListColumn("Stalled"),
-    "weeks_since_change": st.column_config.NumberColumn("Weeks since last change", format="%d"),
-    "last_checkin": st.column_config.DateColumn("Last check-in"),
-    "done_actions": st.column_config.NumberColumn("Actions done", format="%d"),
-    "on_track_share": st.column_config.ProgressColumn("On track", format="percent", min_value=0, max_value=1),
-    "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", format="percent",
-                                                          min_value=0, max_value=1),
-    "link": st.column_config.LinkColumn("In the sheet", display_text="open"),
+    "value_stream": st.column_config.TextColumn("Value stream", width="small"),
+    "objective_id": st.column_config.TextColumn("Objective", width="small"),
+    "team": st.column_config.TextColumn("Team", width="small"),
+    "mode": st.column_config.TextColumn("Mode", width="small"),
+    "status": st.column_config.TextColumn("Status", width="small"),
+    "current": st.column_config.NumberColumn("Current", format="%g", width="small"),
+    "start_value": st.column_config.NumberColumn("Start", format="%g", width="small"),
+    "target": st.column_config.NumberColumn("Target", format="%g", width="small"),
+    "progress": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
+    "progress_clamped": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
+    "expected": st.column_config.NumberColumn("Expected", format="%d%%", width="small"),
+    "stalled": st.column_config.TextColumn("Stalled because", width="small"),
+    "weeks_since_change": st.column_config.NumberColumn("Weeks still", format="%d", width="small",
+                                                        help="Weeks since the value last changed"),
+    "last_checkin": st.column_config.DateColumn("Last check-in", width="small"),
+    "done_actions": st.column_config.NumberColumn("Actions done", format="%d", width="small"),
+    "on_track_share": st.column_config.ProgressColumn("On track", width="small", **_BAR),
+    "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", width="small", **_BAR),
+    "achievement": st.column_config.NumberColumn("Final achievement", format="%d%%", width="small"),
+    "link": st.column_config.LinkColumn("In the sheet", display_text="open", width="small"),
 }
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy to display: statuses with their colour mark, shares as whole percents, lists as text."""
+    out = frame.copy()
+    for column in SHARES:
+        if column in out.columns:
+            out[column] = (pd.to_numeric(out[column], errors="coerce") * 100).round()
+    for column in ("status", "status_now", "status_before"):
+        if column in out.columns:
+            out[column] = out[column].map(status_label)
+    for column in ("stalled", "new_stalls"):
+        if column in out.columns:
+            out[column] = out[column].map(reasons)
+    return out
+
+
+def status_label(status: object) -> object:
+    return f"{STATUS_MARKS[status]} {status}" if status in STATUS_MARKS else status
+
+
+def reasons(value: object) -> object:
+    """A list of stall reasons as plain text: 'no movement; flat at zero' (a count stays a count)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(str(reason) for reason in value)
+    return value
 
 
 def percent(value: float | None) -> str:

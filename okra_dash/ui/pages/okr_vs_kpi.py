@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from okra_dash.report import md
 from okra_dash.ui import charts, data, tables
 
 view = data.current_view()
@@ -22,6 +23,12 @@ for col, group in zip(cols, split.itertuples()):
         inner[1].metric("On track", tables.percent(group.on_track_share))
         st.metric("Check-in discipline", tables.percent(group.checkin_discipline),
                   help="Share of the cycle's weeks so far that have a check-in, over the group's key results.")
+unknown = view.frame("kr_issues")
+unknown = unknown[unknown["kind"].isin(["unknown_team", "missing_value"]) & (unknown["column"].str.lower() == "team")]
+if len(unknown):
+    st.warning("Key results counted under Unknown because of their Team cell: "
+               + "; ".join(f"{md(row.kr_id)}: {md(row.problem)}" for row in unknown.itertuples()),
+               icon=":material/report:")
 if split["key_results"].sum():
     st.altair_chart(charts.split_comparison(split[split["key_results"] > 0]))
 
@@ -35,6 +42,6 @@ if not contributions.empty:
 st.subheader("Teams")
 teams = view.frame("teams")
 teams["value_streams"] = teams["value_streams"].map(lambda streams: ", ".join(streams) if len(streams) else "")
-st.dataframe(pd.DataFrame(teams), hide_index=True, column_config={
+st.dataframe(tables.shown(pd.DataFrame(teams)), hide_index=True, column_config={
     **tables.KR_COLUMNS, "value_streams": "Value streams", "key_results": "Key results",
     "progress": tables.KR_COLUMNS["progress"], "stalled": st.column_config.NumberColumn("Stalled", format="%d")})

@@ -5,7 +5,8 @@ import dataclasses
 import streamlit as st
 
 from okra_dash.report import md
-from okra_dash.ui import charts, data, tables
+from okra_dash.ui import charts, data, state, tables
+from okra_dash.words import BANDS
 
 view = data.current_view()
 st.title("Cycle retrospective")
@@ -15,7 +16,10 @@ if not closed:
     st.info("No cycle has closed yet as of this date: the retrospective opens once one has.")
     st.stop()
 
+CLOSED = state.Param("closed", "retro_cycle")
+state.seed(CLOSED, closed, default=closed[0], what="closed cycle")
 cycle = st.selectbox("Closed cycle", closed, key="retro_cycle")
+state.publish(CLOSED, cycle)
 retro = dataclasses.replace(view, cycles=(cycle,)).frame("retrospective")
 st.info("Reaching 50–60% of an ambitious key result is often an estimation lesson, not a failure: the target "
         "was a guess made months ago. Ask what the team learned about estimating, not who is to blame.",
@@ -25,7 +29,10 @@ bands = retro["band"].value_counts()
 cols = st.columns(4)
 for col, band in zip(cols, charts.BANDS):
     col.metric(band.capitalize(), int(bands.get(band, 0)), help="Key results whose final achievement is in this band")
-st.caption("Bands: missed below 50%, estimation lesson 50–70%, achieved 70–100%, reached 100% or more.")
+limits = [f"{start:.0%}" for _, start in BANDS[1:]]
+st.caption(f"Bands: {BANDS[0][0]} below {limits[0]}, "
+           + ", ".join(f"{band} {low}–{high}" for (band, _), low, high in zip(BANDS[1:-1], limits, limits[1:]))
+           + f", {BANDS[-1][0]} {limits[-1]} or more.")
 
 left, right = st.columns(2)
 left.altair_chart(charts.achievement_distribution(retro, "team", f"Final achievement per team, {md(cycle)}"),
@@ -33,6 +40,4 @@ left.altair_chart(charts.achievement_distribution(retro, "team", f"Final achieve
 right.altair_chart(charts.achievement_distribution(retro, "value_stream",
                                                    f"Final achievement per value stream, {md(cycle)}"),
                    width="stretch")
-st.dataframe(retro, hide_index=True, column_config={
-    **tables.KR_COLUMNS, "achievement": st.column_config.NumberColumn("Final achievement", format="percent"),
-    "band": "Band", "cycle": None})
+st.dataframe(tables.shown(retro), hide_index=True, column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})

@@ -1,14 +1,15 @@
-"""Stalled KRs (for OKR champions): filter, share the filtered view by URL, export, jump to the sheet."""
+"""Stalled KRs (for OKR champions): filter, share the filtered view by URL, export, open a KR, jump to the sheet."""
 
 import streamlit as st
 
-from okra_dash.links import cell_url, csv_export
-from okra_dash.ui import data, tables
+from okra_dash.links import cell_url, stalled_csv
+from okra_dash.ui import data, state, tables
+from okra_dash.words import STALL_REASONS
 
-REASONS = ["no movement", "no check-in", "flat at zero"]
-# URL parameter -> (widget key, SQL filter)
+# URL parameter -> (widget key, SQL filter), as the contract names them.
 FILTERS = {"vs": ("f_value_streams", "value_streams"), "team": ("f_teams", "teams"),
            "mode": ("f_modes", "modes"), "reason": ("f_reasons", "reasons")}
+MIN_WEEKS = state.Param("min_weeks", "f_min_weeks", read=state.read_count)
 
 view = data.current_view()
 st.title("Stalled key results")
@@ -19,39 +20,42 @@ st.caption(f"Key results whose last {limits.movement_checkins} check-ins carry o
 
 everything = view.frame("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[], min_weeks=0)
 options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(everything["team"].unique()),
-           "mode": sorted(everything["mode"].unique()), "reason": REASONS}
-
-# The URL holds the filters, so a champion can send the link: read it once per visit of the page.
-if st.session_state.get("_stalled_url_read") != st.query_params.to_dict():
-    for param, (key, _) in FILTERS.items():
-        st.session_state[key] = [value for value in st.query_params.get_all(param) if value in options[param]]
-    weeks = st.query_params.get("min_weeks", "0")
-    st.session_state["f_min_weeks"] = int(weeks) if weeks.isdigit() else 0
+           "mode": sorted(everything["mode"].unique()), "reason": list(STALL_REASONS)}
+params = {name: state.Param(name, key, many=True) for name, (key, _) in FILTERS.items()}
+labels = {"vs": "value stream", "team": "team", "mode": "mode", "reason": "reason"}
+for name, param in params.items():
+    state.seed(param, options[name], what=labels[name])
+state.seed(MIN_WEEKS, default=0, what="weeks since last change")
 
 cols = st.columns([3, 3, 2, 3, 2])
 cols[0].multiselect("Value stream", options["vs"], key="f_value_streams", placeholder="All")
 cols[1].multiselect("Team", options["team"], key="f_teams", placeholder="All")
 cols[2].multiselect("Mode", options["mode"], key="f_modes", placeholder="All")
-cols[3].multiselect("Reason", REASONS, key="f_reasons", placeholder="Any")
-cols[4].number_input("Weeks since last change, at least", min_value=0, step=1, key="f_min_weeks")
+cols[3].multiselect("Reason", options["reason"], key="f_reasons", placeholder="Any")
+cols[4].number_input("Weeks still, at least", min_value=0, step=1, key="f_min_weeks",
+                     help="Weeks since the value last changed")
+for name, param in params.items():
+    state.publish(param, st.session_state[param.key])
+state.publish(MIN_WEEKS, int(st.session_state["f_min_weeks"]), default=0)
 
 chosen = {sql: st.session_state[key] for key, sql in FILTERS.values()}
-url = {param: st.session_state[key] for param, (key, _) in FILTERS.items() if st.session_state[key]}
-if st.session_state["f_min_weeks"]:
-    url["min_weeks"] = str(st.session_state["f_min_weeks"])
-st.query_params.from_dict(url)
-st.session_state["_stalled_url_read"] = st.query_params.to_dict()
-
 stalled = view.frame("stalled_key_results", **chosen, min_weeks=int(st.session_state["f_min_weeks"]))
 log = data.last_sync()
 tabs = view.frame("source_tabs").set_index("tab")["gid"] if log and log.get("sheet_url") else None
 if tabs is not None and "Key results" in tabs.index:
     stalled["link"] = [cell_url(log["sheet_url"], tabs["Key results"], row) for row in stalled["row"]]
 
-st.metric("Stalled key results shown", len(stalled), help=f"of {len(everything)} stalled in this cycle")
-st.dataframe(stalled, hide_index=True, column_config=tables.KR_COLUMNS,
-             column_order=["kr_id", "key_result", "team", "mode", "value_stream", "stalled", "weeks_since_change",
-                           "current", "target", "progress", "last_checkin", "link"])
-st.download_button("Download CSV", csv_export(stalled.drop(columns=["row"])), key="download",
-                   file_name=f"stalled-krs-{view.as_of:%Y-%m-%d}.csv", mime="text/csv",
-                   icon=":material/download:")
+st.metric("Stalled key results shown", len(stalled), help=f"of {len(everything)} stalled in this view")
+picked = st.dataframe(tables.shown(stalled), hide_index=True, column_config=tables.KR_COLUMNS,
+                      on_select="rerun", selection_mode="single-row", key="stalled_table",
+                      column_order=["kr_id", "status", "progress", "stalled", "weeks_since_change", "team",
+                                    "key_result", "current", "target", "value_stream", "mode", "last_checkin",
+                                    "link"])
+st.caption("Select a row to open the key result, week by week.")
+rows = picked.selection.rows if picked else []
+if rows:
+    kr = stalled.iloc[rows[0]]
+    st.switch_page("okra_dash/ui/pages/value_streams.py",
+                   query_params=state.link(stream=kr["value_stream"], kr=kr["kr_id"]))
+st.download_button("Download CSV", stalled_csv(stalled), key="download",
+                   file_name=f"stalled-krs-{view.as_of:%Y-%m-%d}.csv", mime="text/csv", icon=":material/download:")

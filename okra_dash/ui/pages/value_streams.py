@@ -1,9 +1,12 @@
-"""Value streams: one stream's objectives and key results, the teams behind them, and a KR's burn-up."""
+"""Value streams: one stream's objectives and key results, the teams behind them, and a KR week by week."""
 
 import streamlit as st
 
 from okra_dash.report import md
-from okra_dash.ui import charts, data, tables
+from okra_dash.ui import charts, data, state, tables
+
+STREAM = state.Param("stream", "stream")
+KR = state.Param("kr", "kr")
 
 view = data.current_view()
 st.title("Value streams")
@@ -12,35 +15,43 @@ if streams.empty:
     st.info("This cycle has no key results yet.")
     st.stop()
 
-names = streams["value_stream"].tolist()
-wanted = st.query_params.get("stream")
-stream = st.selectbox("Value stream", names, index=names.index(wanted) if wanted in names else 0, key="stream")
-st.query_params["stream"] = stream
-row = streams[streams["value_stream"] == stream].iloc[0]
+names = list(dict.fromkeys(streams["value_stream"]))
+state.seed(STREAM, names, default=names[0], what="value stream")
+stream = st.selectbox("Value stream", names, key="stream")
+state.publish(STREAM, stream)
+rows = streams[streams["value_stream"] == stream]
 cols = st.columns(4)
-cols[0].metric("Progress", tables.percent(row["progress"]))
-cols[1].metric("Expected pace", tables.percent(row["expected"]))
-cols[2].metric("Status", row["status"])
-cols[3].metric("Key results", int(row["key_results"]))
-st.caption("Teams contributing: " + md(", ".join(row["teams"])))
+cols[0].metric("Progress", tables.percent(rows["progress"].mean()))
+cols[1].metric("Expected pace", tables.percent(rows["expected"].mean()))
+cols[2].metric("Status", " / ".join(tables.status_label(s) for s in rows["status"].unique()))
+cols[3].metric("Key results", int(rows["key_results"].sum()))
+st.caption("Teams contributing: " + md(", ".join(sorted({t for teams in rows["teams"] for t in teams}))))
 
 krs = view.frame("key_results")
 krs = krs[krs["value_stream"] == stream]
+problems = view.frame("kr_issues")
+labels = {kr_id: f"{kr_id} · {title}" for kr_id, title in zip(krs["kr_id"], krs["key_result"])}
+state.seed(KR, list(labels), default=next(iter(labels), None), what="key result")
 for objective_id, objective in krs.groupby("objective_id", sort=False):
     st.subheader(f"{md(objective_id)}: {md(objective['objective'].iloc[0])}")
-    st.dataframe(objective, hide_index=True,
-                 column_order=["kr_id", "key_result", "team", "mode", "current", "target", "progress_clamped",
-                               "expected", "status", "stalled"], column_config=tables.KR_COLUMNS)
+    picked = st.dataframe(tables.shown(objective), hide_index=True, on_select="rerun", selection_mode="single-row",
+                          key=f"objective_{objective_id}", column_config=tables.KR_COLUMNS,
+                          column_order=["kr_id", "status", "progress", "key_result", "team", "current", "target",
+                                        "expected", "stalled", "mode"])
+    clicked = list(picked.selection.rows) if picked else []
+    if clicked and clicked != st.session_state.get(f"_opened_{objective_id}"):  # a row clicked: open it below
+        st.session_state["kr"] = objective["kr_id"].iloc[clicked[0]]
+    st.session_state[f"_opened_{objective_id}"] = clicked
+    for issue in problems[problems["kr_id"].isin(objective["kr_id"])].itertuples():
+        st.warning(f"{md(issue.kr_id)}: {md(issue.problem)} (Key results tab, column {md(issue.column)}; see Data "
+                   "quality)", icon=":material/report:")
 
 st.subheader("One key result, week by week")
-labels = {kr_id: f"{kr_id} · {title}" for kr_id, title in zip(krs["kr_id"], krs["key_result"])}
-wanted = st.query_params.get("kr")
-kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, key="kr",
-                     index=list(labels).index(wanted) if wanted in labels else 0)
-st.query_params["kr"] = kr_id  # the URL opens this key result's burn-up
+kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, key="kr")
+state.publish(KR, kr_id)
 kr = krs[krs["kr_id"] == kr_id].iloc[0].to_dict()
 checkins = view.frame("kr_checkins", kr_id=kr_id)
-st.altair_chart(charts.burn_up(checkins, kr), width="stretch")
+st.altair_chart(charts.burn_up(checkins, kr, view.as_of), width="stretch")
 st.caption(f"Actions below {md(kr_id)}")
 actions = view.frame("kr_actions", kr_id=kr_id)
 if actions.empty:
