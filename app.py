@@ -28,7 +28,7 @@ if problem:
     st.warning(problem, icon=":material/sync_problem:")
 if not view.cycles:
     st.info("The synced workbook has no objectives yet: add some to the Objectives tab and sync again.")
-    st.stop()
+    state.stop()
 notes = st.container()
 try:
     navigation.run()

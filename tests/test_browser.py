@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -54,6 +55,7 @@ def server(tmp_path_factory):
     objective[3] = PAYLOAD  # shown as a heading on the Value streams page
     db = tmp / "okra.duckdb"
     sync(book, db)
+    os.environ["OKRA_TEST_BROWSER_DB"] = str(db)  # for tests that need the served cycles' dates
     port = free_port()
     env = {**os.environ, "OKRA_DB": str(db), "OKRA_SOURCE": ""}
     process = subprocess.Popen(
@@ -120,6 +122,7 @@ def test_a_stalled_filter_lives_in_the_url_and_survives_a_reload(server, page):
     page.goto(f"{server}/stalled")
     settle(page)
     total = page.get_by_test_id("stMetricValue").first.inner_text()
+    open_filters(page)
     page.get_by_test_id("stMultiSelect").filter(has_text="Reason").locator("input").click()
     page.get_by_role("option", name="no check-in").click()
     page.keyboard.press("Escape")
@@ -146,3 +149,150 @@ def test_a_kr_titled_with_html_shows_as_text_and_runs_nothing(server, page):
     assert page.locator("img[src='x']").count() == 0
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "value-stream-hostile-title.png"), full_page=True)
+
+
+NAV = dict(zip(PAGES, TITLES))
+
+
+def open_filters(page) -> None:
+    """Unfold the Stalled KRs filters (folded while none is set)."""
+    page.get_by_test_id("stExpander").filter(has_text="Filters").locator("summary").click()
+    page.wait_for_timeout(300)
+
+
+def as_of_field(page):
+    return page.get_by_test_id("stDateInput").filter(has_text="As of")
+
+
+def set_as_of(page, day: dt.date) -> None:
+    """Type a date into the sidebar's As of field, as a person does: year, month, day, then Tab."""
+    as_of_field(page).locator("[data-type='year']").click()
+    page.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}", delay=30)
+    page.keyboard.press("Tab")
+    settle(page)
+    assert shown_as_of(page) == day
+
+
+def shown_as_of(page) -> dt.date:
+    field = as_of_field(page)
+    parts = [int(field.locator(f"[data-type='{part}']").get_attribute("aria-valuenow")) for part in
+             ("year", "month", "day")]
+    return dt.date(*parts)
+
+
+def open_page(page, path: str) -> None:
+    """Click a page in the sidebar's navigation."""
+    page.get_by_test_id("stSidebarNav").get_by_text(nav_label(path), exact=True).click()
+    settle(page)
+
+
+def nav_label(path: str) -> str:
+    return {"": "Weekly review", "value_streams": "Value streams", "stalled": "Stalled KRs",
+            "okr_vs_kpi": "OKR vs KPI", "retrospective": "Retrospective", "data_quality": "Data quality"}[path]
+
+
+def no_exception(page, where: str) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, where
+    assert page.get_by_text("Traceback").count() == 0, where
+
+
+def cycles(server_db: Path) -> list[tuple[str, dt.date, dt.date]]:
+    from okra_dash import store
+
+    con = store.connect(server_db)
+    try:
+        return con.execute("SELECT cycle, start_date, end_date FROM cycles ORDER BY start_date").fetchall()
+    finally:
+        con.close()
+
+
+def test_walking_the_date_across_cycle_boundaries_never_breaks_a_page(server, page):
+    (earlier, first, last), (current, start, end) = cycles(Path(os.environ["OKRA_TEST_BROWSER_DB"]))
+    today = dt.date.today()
+    walk = [(first + dt.timedelta(days=20), earlier), (last, earlier), (start, current),
+            (first - dt.timedelta(days=30), earlier), (end + dt.timedelta(days=40), current), (today, current)]
+    page.goto(f"{server}/")
+    settle(page)
+    for day, cycle in walk:
+        set_as_of(page, day)
+        for path in PAGES:
+            open_page(page, path)
+            no_exception(page, f"{path or 'weekly_review'} as of {day}")
+            assert page.get_by_role("heading", name=NAV[path]).first.is_visible()
+            query = parse_qs(urlparse(page.url).query)
+            assert query.get("as_of") == [day.isoformat()], (path, page.url)
+        # The cycle follows the date: the weekly review is about the cycle holding it (or the last one before).
+        open_page(page, "")
+        caption = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first.inner_text()
+        assert caption.startswith(f"As of {day.isoformat()} · {cycle} "), caption
+        page.screenshot(path=str(ARTIFACTS / f"walk-{day.isoformat()}.png"), full_page=True)
+
+
+def test_a_link_opened_in_another_browser_shows_what_its_sender_saw(server, browser):
+    sender = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sender.goto(f"{server}/stalled")
+    settle(sender)
+    day = dt.date.today() - dt.timedelta(days=14)
+    set_as_of(sender, day)
+    open_filters(sender)
+    sender.get_by_test_id("stMultiSelect").filter(has_text="Reason").locator("input").click()
+    sender.get_by_role("option", name="no movement").click()
+    sender.keyboard.press("Escape")
+    settle(sender)
+    link = sender.url
+    query = parse_qs(urlparse(link).query)
+    assert query["as_of"] == [day.isoformat()] and query["reason"] == ["no movement"]
+    shown = sender.get_by_test_id("stMetricValue").first.inner_text()
+    # Away and back: the filters are still there.
+    open_page(sender, "")
+    open_page(sender, "stalled")
+    reason = sender.get_by_test_id("stMultiSelect").filter(has_text="Reason")
+    assert reason.locator("[data-tag]").all_inner_texts() == ["no movement"]
+    assert parse_qs(urlparse(sender.url).query)["reason"] == ["no movement"]
+
+    receiver = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    receiver.goto(link)
+    settle(receiver)
+    assert receiver.get_by_test_id("stMetricValue").first.inner_text() == shown
+    assert shown_as_of(receiver) == day
+    reason = receiver.get_by_test_id("stMultiSelect").filter(has_text="Reason")
+    assert reason.locator("[data-tag]").all_inner_texts() == ["no movement"]
+    receiver.goto(f"{server}/stalled?as_of={day.isoformat()}&team=Nobody&reason=no+movement")
+    settle(receiver)
+    no_exception(receiver, "a link with an unknown team")
+    assert receiver.get_by_text("Ignored from the link").first.inner_text().startswith(
+        "Ignored from the link, as this view has no such thing: team “Nobody”")
+    for context in (sender.context, receiver.context):
+        context.close()
+
+
+def test_the_stalled_csv_download_is_plain_text_with_rounded_numbers(server, page):
+    page.goto(f"{server}/stalled")
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    header, *rows = text.splitlines()
+    assert header.startswith("KR,Key result,Team,Mode,Value stream,Status,Stalled because,Weeks since last change,"
+                             "Start,Current,Target,Progress %,Expected %")
+    assert rows and "[" not in text and "'no" not in text
+    assert any("no movement" in row or "no check-in" in row for row in rows)
+    decimals = re.findall(r"(?:^|,)-?\d+\.(\d+)(?=,|$)", text, flags=re.MULTILINE)
+    assert all(len(digits) <= 6 for digits in decimals), decimals  # never 0.19999999999999996
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "weekly_review" for p in PAGES])
+def test_every_page_fits_a_phone(server, browser, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{server}/{path}")
+    settle(phone)
+    no_exception(phone, path)
+    width = phone.evaluate("window.innerWidth")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width + 1
+    for metric in phone.get_by_test_id("stMetric").all():
+        box = metric.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (path, box)
+    phone.screenshot(path=str(ARTIFACTS / f"phone-{path or 'weekly_review'}.png"), full_page=True)
+    context.close()

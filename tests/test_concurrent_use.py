@@ -6,7 +6,6 @@ case) while the weekly review reruns; and two sessions press "Sync now" at the s
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys

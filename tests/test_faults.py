@@ -3,7 +3,6 @@ with the previous data intact and the failure in the sync log and on the Data qu
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import pytest

@@ -103,6 +103,12 @@ def link(**params: object) -> dict[str, list[str]]:
     return {**shared, **{name: [str(value)] for name, value in params.items()}}
 
 
+def stop() -> None:
+    """st.stop(), with the link written first (nothing runs after a stop, not even a finally's Streamlit calls)."""
+    finish()
+    st.stop()
+
+
 def notes() -> list[str]:
     """What the link asked for that this view does not have (shown, then ignored)."""
     return list(st.session_state.get(_NOTES, []))

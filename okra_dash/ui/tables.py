@@ -32,7 +32,7 @@ KR_COLUMNS = {
     "progress": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
     "progress_clamped": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
     "expected": st.column_config.NumberColumn("Expected", format="%d%%", width="small"),
-    "stalled": st.column_config.TextColumn("Stalled because", width="small"),
+    "stalled": st.column_config.TextColumn("Stalled because", width="medium"),
     "weeks_since_change": st.column_config.NumberColumn("Weeks still", format="%d", width="small",
                                                         help="Weeks since the value last changed"),
     "last_checkin": st.column_config.DateColumn("Last check-in", width="small"),

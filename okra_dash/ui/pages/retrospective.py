@@ -14,7 +14,7 @@ cycles = data.unfiltered("cycles", view.as_of)
 closed = cycles[cycles["is_closed"]]["cycle"].tolist()
 if not closed:
     st.info("No cycle has closed yet as of this date: the retrospective opens once one has.")
-    st.stop()
+    state.stop()
 
 CLOSED = state.Param("closed", "retro_cycle")
 state.seed(CLOSED, closed, default=closed[0], what="closed cycle")

@@ -27,7 +27,10 @@ for name, param in params.items():
     state.seed(param, options[name], what=labels[name])
 state.seed(MIN_WEEKS, default=0, what="weeks since last change")
 
-cols = st.columns([3, 3, 2, 3, 2])
+# Folded while nothing is filtered, so a phone shows the list first; open when a link carries filters.
+active = sum(bool(st.session_state[param.key]) for param in params.values()) + bool(st.session_state["f_min_weeks"])
+box = st.expander(f"Filters ({active} set)" if active else "Filters", expanded=bool(active), icon=":material/tune:")
+cols = box.columns([3, 3, 2, 3, 2])
 cols[0].multiselect("Value stream", options["vs"], key="f_value_streams", placeholder="All")
 cols[1].multiselect("Team", options["team"], key="f_teams", placeholder="All")
 cols[2].multiselect("Mode", options["mode"], key="f_modes", placeholder="All")

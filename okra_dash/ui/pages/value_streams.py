@@ -13,7 +13,7 @@ st.title("Value streams")
 streams = view.frame("value_streams")
 if streams.empty:
     st.info("This cycle has no key results yet.")
-    st.stop()
+    state.stop()
 
 names = list(dict.fromkeys(streams["value_stream"]))
 state.seed(STREAM, names, default=names[0], what="value stream")
