@@ -296,3 +296,19 @@ def test_every_page_fits_a_phone(server, browser, path):
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (path, box)
     phone.screenshot(path=str(ARTIFACTS / f"phone-{path or 'weekly_review'}.png"), full_page=True)
     context.close()
+
+
+def test_clicking_a_stalled_key_result_opens_it_week_by_week(server, page):
+    page.goto(f"{server}/stalled")
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's selection box (rows are 35 px)
+    settle(page)
+    page.wait_for_url(re.compile(r".*/value_streams\?.*"), timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert "kr" in query and query["stream"], page.url and query["as_of"] == [dt.date.today().isoformat()]
+    combobox = page.get_by_test_id("stSelectbox").filter(has_text="Key result").get_by_role("combobox")
+    assert combobox.input_value().startswith(f"{query['kr'][0]} · ")
+    page.screenshot(path=str(ARTIFACTS / "stalled-row-opened.png"), full_page=True)

@@ -21,6 +21,7 @@ import streamlit as st
 
 _SOURCE, _URL, _PAGE, _KEPT, _WRITTEN, _NOW, _NOTES = ("_state_source", "_state_url", "_state_page", "_state_kept",
                                                        "_state_written", "_state_now", "_state_notes")
+_LEAVING = "_state_leaving"
 
 
 def begin(page: str) -> None:
@@ -89,18 +90,22 @@ def publish(param: Param, value: object, default: object = None) -> None:
 
 
 def finish() -> None:
-    """At the end of a run: the link holds exactly what this run showed."""
+    """At the end of a run: the link holds exactly what this run showed (unless the run is leaving for
+    another page, whose link switch_to() set)."""
     ss = st.session_state
+    if ss.pop(_LEAVING, False):
+        return
     written = ss.get(_NOW, {})
     if {name: st.query_params.get_all(name) for name in st.query_params} != written:
         st.query_params.from_dict(written)
     ss[_WRITTEN] = written
 
 
-def link(**params: object) -> dict[str, list[str]]:
-    """Query parameters for opening another page with this run's shared choices (date, cycles) and these."""
+def switch_to(page: str, **params: object) -> None:
+    """Open another page with this run's shared choices (date, cycles) and these parameters in its link."""
     shared = {name: values for name, values in st.session_state.get(_NOW, {}).items() if name in ("as_of", "cycle")}
-    return {**shared, **{name: [str(value)] for name, value in params.items()}}
+    st.session_state[_LEAVING] = True
+    st.switch_page(page, query_params={**shared, **{name: [str(value)] for name, value in params.items()}})
 
 
 def stop() -> None:

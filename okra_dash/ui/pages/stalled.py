@@ -37,7 +37,7 @@ cols[2].multiselect("Mode", options["mode"], key="f_modes", placeholder="All")
 cols[3].multiselect("Reason", options["reason"], key="f_reasons", placeholder="Any")
 cols[4].number_input("Weeks still, at least", min_value=0, step=1, key="f_min_weeks",
                      help="Weeks since the value last changed")
-for name, param in params.items():
+for param in params.values():
     state.publish(param, st.session_state[param.key])
 state.publish(MIN_WEEKS, int(st.session_state["f_min_weeks"]), default=0)
 
@@ -58,7 +58,6 @@ st.caption("Select a row to open the key result, week by week.")
 rows = picked.selection.rows if picked else []
 if rows:
     kr = stalled.iloc[rows[0]]
-    st.switch_page("okra_dash/ui/pages/value_streams.py",
-                   query_params=state.link(stream=kr["value_stream"], kr=kr["kr_id"]))
+    state.switch_to("okra_dash/ui/pages/value_streams.py", stream=kr["value_stream"], kr=kr["kr_id"])
 st.download_button("Download CSV", stalled_csv(stalled), key="download",
                    file_name=f"stalled-krs-{view.as_of:%Y-%m-%d}.csv", mime="text/csv", icon=":material/download:")
