@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from okra_dash.words import BAND_COLORS, STATUS_COLORS, STATUSES
+from okra_dash.words import BAND_COLORS, MODE_COLORS, MODES, STATUS_COLORS, STATUSES
 from okra_dash.words import BANDS as BAND_LIMITS
 
 BANDS = [band for band, _ in BAND_LIMITS]
@@ -67,7 +67,7 @@ def split_comparison(split: pd.DataFrame) -> alt.Chart:
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("mode:N", title=None),
         y=alt.Y("share:Q", title="Share (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("mode:N", title="Mode"),
+        color=alt.Color("mode:N", title="Mode", scale=alt.Scale(domain=list(MODES), range=list(MODE_COLORS))),
         column=alt.Column("measure:N", title=None),
         tooltip=["mode:N", "measure:N", alt.Tooltip("share:Q", format=".0%")],
     ).properties(title="OKR-driven and KPI-driven teams, side by side", width=140)
