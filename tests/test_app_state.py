@@ -111,3 +111,22 @@ def test_a_key_result_whose_team_is_misspelled_shows_the_issue_and_the_team_it_p
                         "counts as mode Unknown (Key results tab, column Team; see Data quality)"]
     at.switch_page(f"{PAGES}/okr_vs_kpi.py").run()
     assert "did you mean 'Support hotline'?" in at.warning[0].value
+
+
+def test_control_characters_from_cells_never_reach_a_page(tmp_path, tabs, monkeypatch):
+    escape = "\x1b[2J\x1b]0;pwned\x07\x9b31m"
+    tabs["Key results"][4][3] = f"Calls{escape} answered"  # KR-D: stalled, so on every list
+    tabs["Objectives"][2][3] = f"Stores{escape}"
+    tabs["Check-ins"][2][5] = f"4{escape}0"  # a data issue that shows what was typed
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    for page in ("weekly_review", "value_streams", "stalled", "okr_vs_kpi", "data_quality"):
+        at = app(db, monkeypatch, page=None if page == "weekly_review" else page,
+                 query={"stream": "Stores"} if page == "value_streams" else None)
+        texts = [str(element.value) for kind in ("markdown", "caption", "metric", "warning", "subheader", "title")
+                 for element in getattr(at, kind)]
+        texts += [frame.value.to_csv() for frame in at.dataframe]
+        joined = "\n".join(texts)
+        assert not [c for c in joined if (ord(c) < 32 and c not in "\n\t\r") or 0x7F <= ord(c) <= 0x9F], page
+        if page in ("stalled", "data_quality", "value_streams"):
+            assert "␛[2J" in joined, page  # shown as typed, as visible symbols
