@@ -102,10 +102,25 @@ def page(browser):
 
 
 def settle(page) -> None:
+    """Wait until the app has rerun after an interaction: see it start running (when it is quick to see),
+    then stop."""
     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30_000)
-    page.wait_for_timeout(300)
+    try:
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=1_000)
+    except Exception:  # a quick rerun may already be over: then the state below holds at once
+        pass
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
     page.wait_for_timeout(500)
+
+
+def wait_for_link(page, *parts: str) -> None:
+    """Wait until the URL holds each part (the app writes its state there at the end of each run)."""
+    try:
+        page.wait_for_function("parts => parts.every(part => window.location.href.includes(part))",
+                               arg=list(parts), timeout=30_000)
+    except Exception:
+        raise AssertionError(f"the link never held {parts}: {page.url}") from None
+    settle(page)
 
 
 def test_every_page_opens_and_is_saved_as_a_screenshot(server, page):
@@ -126,7 +141,7 @@ def test_a_stalled_filter_lives_in_the_url_and_survives_a_reload(server, page):
     page.get_by_test_id("stMultiSelect").filter(has_text="Reason").locator("input").click()
     page.get_by_role("option", name="no check-in").click()
     page.keyboard.press("Escape")
-    settle(page)
+    wait_for_link(page, "reason=no+check-in")
     query = parse_qs(urlparse(page.url).query)
     assert query["reason"] == ["no check-in"]
     filtered = page.get_by_test_id("stMetricValue").first.inner_text()
@@ -165,11 +180,12 @@ def as_of_field(page):
 
 
 def set_as_of(page, day: dt.date) -> None:
-    """Type a date into the sidebar's As of field, as a person does: year, month, day, then Tab."""
+    """Type a date into the sidebar's As of field, as a person does: year, month, day, then click away."""
     as_of_field(page).locator("[data-type='year']").click()
     page.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}", delay=30)
-    page.keyboard.press("Tab")
-    settle(page)
+    # The field commits the date when a click lands elsewhere (Tab or Enter do not): click the page's margin.
+    page.get_by_test_id("stMain").click(position={"x": 600, "y": 30})
+    wait_for_link(page, f"as_of={day.isoformat()}")
     assert shown_as_of(page) == day
 
 
@@ -183,6 +199,7 @@ def shown_as_of(page) -> dt.date:
 def open_page(page, path: str) -> None:
     """Click a page in the sidebar's navigation."""
     page.get_by_test_id("stSidebarNav").get_by_text(nav_label(path), exact=True).click()
+    page.wait_for_function("path => window.location.pathname === '/' + path", arg=path, timeout=30_000)
     settle(page)
 
 
@@ -238,7 +255,7 @@ def test_a_link_opened_in_another_browser_shows_what_its_sender_saw(server, brow
     sender.get_by_test_id("stMultiSelect").filter(has_text="Reason").locator("input").click()
     sender.get_by_role("option", name="no movement").click()
     sender.keyboard.press("Escape")
-    settle(sender)
+    wait_for_link(sender, "reason=no+movement")
     link = sender.url
     query = parse_qs(urlparse(link).query)
     assert query["as_of"] == [day.isoformat()] and query["reason"] == ["no movement"]
@@ -246,6 +263,7 @@ def test_a_link_opened_in_another_browser_shows_what_its_sender_saw(server, brow
     # Away and back: the filters are still there.
     open_page(sender, "")
     open_page(sender, "stalled")
+    wait_for_link(sender, "reason=no+movement")
     reason = sender.get_by_test_id("stMultiSelect").filter(has_text="Reason")
     assert reason.locator("[data-tag]").all_inner_texts() == ["no movement"]
     assert parse_qs(urlparse(sender.url).query)["reason"] == ["no movement"]
