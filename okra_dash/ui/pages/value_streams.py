@@ -20,11 +20,14 @@ state.seed(STREAM, names, default=names[0], what="value stream")
 stream = st.selectbox("Value stream", names, key="stream")
 state.publish(STREAM, stream)
 rows = streams[streams["value_stream"] == stream]
-cols = st.columns(4)
-cols[0].metric("Progress", tables.percent(rows["progress"].mean()))
-cols[1].metric("Expected pace", tables.percent(rows["expected"].mean()))
-cols[2].metric("Status", " / ".join(tables.status_label(s) for s in rows["status"].unique()))
-cols[3].metric("Key results", int(rows["key_results"].sum()))
+for row in rows.itertuples():  # one line of figures per cycle shown, each as sql/value_streams.sql gives it
+    if len(rows) > 1:
+        st.caption(md(row.cycle))
+    cols = st.columns(4)
+    cols[0].metric("Progress", tables.percent(row.progress))
+    cols[1].metric("Expected pace", tables.percent(row.expected))
+    cols[2].metric("Status", tables.status_label(row.status))
+    cols[3].metric("Key results", int(row.key_results))
 st.caption("Teams contributing: " + md(", ".join(sorted({t for teams in rows["teams"] for t in teams}))))
 
 krs = view.frame("key_results")
