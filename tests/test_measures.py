@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from tests.conftest import review_of
@@ -198,3 +199,15 @@ def test_the_retrospective_bands_final_achievement(review_db):
     retro = review_of(review_db, dt.date(2026, 4, 15), cycles=["2026-Q1"]).frame("retrospective").set_index("kr_id")
     assert retro["band"].to_dict() == {"KR-A": "missed", "KR-B": "missed", "KR-C": "reached", "KR-D": "missed",
                                        "KR-E": "missed", "KR-F": "missed"}
+
+
+def test_projected_end_is_where_the_value_lands_at_its_rate_so_far(review_db):
+    krs = review_of(review_db, AS_OF).key_results().set_index("kr_id")
+    # KR-A: from 0 to 40 in 30 of the quarter's 89 days: 0 + 40 / (30 / 89) = 118.67 by 31 March.
+    assert krs.loc["KR-A", "projected_end"] == pytest.approx(40 / (30 / 89))
+    # KR-B, lower is better: from 50 to 40 so far, so 50 - 10 / (30 / 89) = 20.33.
+    assert krs.loc["KR-B", "projected_end"] == pytest.approx(50 - 10 / (30 / 89))
+    # Before a tenth of a cycle has passed there is no rate to speak of: KR-G's half-year is 14% through,
+    # and a date in its first week gives none.
+    early = review_of(review_db, dt.date(2026, 1, 10)).key_results().set_index("kr_id")
+    assert pd.isna(early.loc["KR-G", "projected_end"])
