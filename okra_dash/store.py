@@ -326,18 +326,24 @@ def problem(path: Path, found: Health) -> str | None:
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the synced data, with the measure macros defined; raises NoDataError
-    or StoreError (one sentence) when there is nothing okra-dash can read at path."""
+    or StoreError (one sentence) when there is nothing okra-dash can read at path.
+
+    The good path opens the file once and reads its schema version there; only a file that fails that
+    is classified by health() for its sentence.
+    """
     path = Path(path or default_path())
-    found = health(path)
-    sentence = problem(path, found)
-    if sentence:
-        raise (NoDataError if found.state == "missing" else StoreError)(sentence)
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {_sql_string(str(path))} AS okra (READ_ONLY)")
-    except duckdb.Error as error:  # swapped for a broken file since health() looked
+        rows = con.execute("SELECT value FROM okra.okra_meta WHERE key = 'schema_version'").fetchall()
+        current = rows == [(str(SCHEMA_VERSION),)]
+    except (duckdb.Error, OSError):
+        current = False
+    if not current:
         con.close()
-        raise StoreError(f"The database file {path} cannot be read ({_first_line(error)}).") from None
+        found = health(path)
+        sentence = problem(path, found) or f"The database file {path} cannot be read."
+        raise (NoDataError if found.state == "missing" else StoreError)(sentence)
     con.execute("USE okra")
     con.execute(queries.load("measures"))
     return con
