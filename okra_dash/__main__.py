@@ -1,5 +1,5 @@
 import sys
 
-from okra_dash.cli import main
+from okra_dash.cli.main import main
 
 sys.exit(main())

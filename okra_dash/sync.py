@@ -9,9 +9,9 @@ from pathlib import Path
 
 from okra_dash import store
 from okra_dash.errors import SourceError
-from okra_dash.parse import parse
-from okra_dash.sources import read_source
-from okra_dash.workbook import Workbook
+from okra_dash.source.read import read_source
+from okra_dash.source.workbook import Workbook
+from okra_dash.validate.parse import parse
 
 
 def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None = None,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from okra_dash.cli import main
+from okra_dash.cli.main import main
 from okra_dash.sync import sync
 from tests.conftest import REVIEW, read_tabs, write_csv_folder
 

@@ -8,8 +8,8 @@ import csv
 import datetime as dt
 import io
 
-from okra_dash.links import stalled_csv
-from okra_dash.review import Review
+from okra_dash.figures.links import stalled_csv
+from okra_dash.figures.review import Review
 from okra_dash.store import connect
 from okra_dash.sync import sync
 from tests.conftest import write_csv_folder

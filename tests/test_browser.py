@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
-from okra_dash import demo
+from okra_dash.source import demo
 from okra_dash.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent

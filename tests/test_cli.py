@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from okra_dash.cli import main
+from okra_dash.cli.main import main
 from tests.conftest import REVIEW, write_csv_folder
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from okra_dash import queries, store
-from okra_dash.cli import build_parser
-from okra_dash.review import Review, Thresholds
+from okra_dash.cli.main import build_parser
+from okra_dash.figures.review import Review, Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_FILES = sorted(path.stem for path in (ROOT / "sql").glob("*.sql"))
@@ -36,14 +36,15 @@ def test_every_sql_file_opens_with_a_comment_saying_what_it_returns(name):
 
 def test_sheet_text_never_reaches_sql_as_anything_but_a_bound_value():
     # Only constants (table names) and the file path are ever formatted into SQL.
-    for path in (ROOT / "okra_dash").glob("*.py"):
+    for path in (ROOT / "okra_dash").rglob("*.py"):
         for line in path.read_text().splitlines():
             if re.search(r"execute\(f[\"']", line):
-                assert re.search(r"\{(table|_sql_string\(str\((live|path)\)\))\}", line), (path.name, line)
+                assert re.search(r"\{(table|sql_string\(str\((live|path)\)\))\}", line), (path.name, line)
 
 
 def test_the_core_imports_no_streamlit_or_altair():
-    code = ("import sys, okra_dash.cli, okra_dash.sync, okra_dash.report, okra_dash.gsheet, okra_dash.demo;"
+    code = ("import sys, okra_dash.cli.main, okra_dash.sync, okra_dash.figures.report, okra_dash.source.google,"
+            " okra_dash.source.demo, okra_dash.tools.write_back;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from okra_dash import demo, store
-from okra_dash.review import Review
+from okra_dash import store
+from okra_dash.figures.review import Review
+from okra_dash.source import demo
 from okra_dash.sync import sync
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import gspread
 import pytest
 
-from okra_dash import gsheet
 from okra_dash.errors import SourceError
+from okra_dash.source import google
 from okra_dash.sync import sync
 from tests.conftest import review_of
 from tests.fake_sheets import KEY, Fault
@@ -56,7 +56,7 @@ def test_many_extra_tabs_still_cost_two_requests_and_tab_ids_are_kept_for_links(
     assert len(fake.requests) == 2
     con = review_of(db, AS_OF).con
     assert con.execute("SELECT gid FROM source_tabs WHERE tab = 'Key results'").fetchall() == [(103,)]
-    assert con.execute("SELECT sheet_url FROM sync_log").fetchall() == [(gsheet.sheet_url(KEY),)]
+    assert con.execute("SELECT sheet_url FROM sync_log").fetchall() == [(google.sheet_url(KEY),)]
 
 
 def test_no_access_names_the_service_account_to_share_the_sheet_with(fake, credentials, tmp_path):
@@ -76,7 +76,7 @@ def test_an_unknown_sheet_says_there_is_no_such_sheet(fake, credentials, tmp_pat
 def test_no_credentials_anywhere_says_where_to_put_them(tmp_path, monkeypatch):
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(gsheet, "SECRETS_FILES", (tmp_path / ".streamlit/secrets.toml",))
+    monkeypatch.setattr(google, "SECRETS_FILES", (tmp_path / ".streamlit/secrets.toml",))
     with pytest.raises(SourceError, match=r"No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS"):
         sync(KEY, tmp_path / "okra.duckdb")
 
@@ -89,7 +89,7 @@ def test_credentials_can_come_from_streamlit_secrets(fake, tmp_path, monkeypatch
     secrets.write_text("\n".join(lines) + "\n")
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-    monkeypatch.setattr(gsheet, "SECRETS_FILES", (secrets,))
+    monkeypatch.setattr(google, "SECRETS_FILES", (secrets,))
     sync(KEY, tmp_path / "okra.duckdb")
     assert len(fake.requests) == 2
 
@@ -115,7 +115,7 @@ def use_secrets(tmp_path, monkeypatch, text: str) -> Path:
     secrets.parent.mkdir(exist_ok=True)
     secrets.write_text(text)
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    monkeypatch.setattr(gsheet, "SECRETS_FILES", (secrets,))
+    monkeypatch.setattr(google, "SECRETS_FILES", (secrets,))
     return secrets
 
 

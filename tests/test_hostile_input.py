@@ -11,12 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okra_dash import cells, store
-from okra_dash.advice import FIXES
+from okra_dash import store
 from okra_dash.errors import SourceError
-from okra_dash.parse import parse
+from okra_dash.source.workbook import Workbook
 from okra_dash.sync import sync
-from okra_dash.workbook import Workbook
+from okra_dash.validate import cells
+from okra_dash.validate.advice import FIXES
+from okra_dash.validate.parse import parse
 from tests.conftest import REVIEW, read_tabs, write_csv_folder, write_xlsx
 
 BASE = read_tabs(REVIEW)

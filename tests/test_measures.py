@@ -81,7 +81,7 @@ def test_value_stream_progress_is_the_mean_clamped_progress_of_its_key_results(r
 
 
 def test_status_thresholds_are_configurable(review_db):
-    from okra_dash.review import Thresholds
+    from okra_dash.figures.review import Thresholds
 
     strict = Thresholds(on_track_margin=0.0, at_risk_margin=0.05)
     krs = review_of(review_db, AS_OF, thresholds=strict).key_results().set_index("kr_id")
@@ -148,7 +148,7 @@ def test_a_value_stream_with_more_than_five_objectives_in_a_cycle_is_a_focus_war
     sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
     focus = review_of(db, AS_OF).focus()
     assert focus[["value_stream", "cycle", "objectives"]].values.tolist() == [["Customer experience", "2026-Q1", 6]]
-    from okra_dash.review import Thresholds
+    from okra_dash.figures.review import Thresholds
 
     assert review_of(db, AS_OF, thresholds=Thresholds(focus_max_objectives=6)).focus().empty
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from okra_dash import generate, gsheet
-from okra_dash.bench import api_payload, exponent
+from okra_dash.source import google
 from okra_dash.sync import sync
+from okra_dash.tools import generate
+from okra_dash.tools.bench import api_payload, exponent
 from tests.conftest import review_of
 from tests.fake_sheets import KEY
 
@@ -28,7 +29,7 @@ def test_a_generated_sheet_syncs_in_two_requests_with_every_typo_an_issue(krs, t
 def test_the_generated_workbook_keeps_the_focus_rule_and_has_both_modes_and_all_patterns(tmp_path):
     tabs = generate.generate(2000, 52, seed=3)
     db = tmp_path / "okra.duckdb"
-    sync(gsheet.workbook("bench", *api_payload(tabs)), db)
+    sync(google.workbook("bench", *api_payload(tabs)), db)
     review = review_of(db, __import__("datetime").date(2026, 9, 20))  # 88% into Q3
     assert review.focus().empty
     krs = review.key_results()
@@ -47,7 +48,7 @@ def test_the_generated_workbook_keeps_the_focus_rule_and_has_both_modes_and_all_
 
 @pytest.mark.parametrize("out", ["book.xlsx", "book"], ids=["xlsx", "csv-folder"])
 def test_generate_writes_an_xlsx_or_a_csv_folder_that_syncs(tmp_path, out):
-    from okra_dash.cli import main
+    from okra_dash.cli.main import main
 
     assert main(["generate", "--krs", "200", "--weeks", "26", "--out", str(tmp_path / out)]) == 0
     result = sync(str(tmp_path / out), tmp_path / "okra.duckdb")
@@ -56,7 +57,7 @@ def test_generate_writes_an_xlsx_or_a_csv_folder_that_syncs(tmp_path, out):
 
 
 def test_the_benchmark_prints_its_table_for_a_small_size(tmp_path):
-    from okra_dash import bench
+    from okra_dash.tools import bench
 
     text = bench.run([40, 80], 13, 1, False, tmp_path)
     assert "| 40 × 13 | 520 |" in text and "| 80 × 13 | 1,040 |" in text

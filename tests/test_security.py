@@ -11,9 +11,9 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from okra_dash.access import allowed
 from okra_dash.errors import SourceError
 from okra_dash.sync import sync
+from okra_dash.ui.access import allowed
 from tests.fake_sheets import KEY, Fault
 from tests.test_app import APP, PAGES
 from tests.test_gsheet import ROOT

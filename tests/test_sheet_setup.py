@@ -16,11 +16,11 @@ import gspread
 import openpyxl
 import pytest
 
-from okra_dash import gsheet_write, template
-from okra_dash.add_week import add_week
-from okra_dash.advice import fix
-from okra_dash.cli import main
+from okra_dash.cli.main import main
 from okra_dash.sync import sync
+from okra_dash.tools import template, write_back
+from okra_dash.tools.add_week import add_week
+from okra_dash.validate.advice import fix
 from tests.conftest import REVIEW, read_tabs, write_csv_folder
 from tests.fake_sheets import KEY
 from tests.test_gsheet import ROOT
@@ -101,9 +101,9 @@ def requests_of(fake, kind):
 
 
 def test_init_sheet_creates_the_template_with_validation_protection_and_sharing(fake):
-    url = gsheet_write.init_sheet("Freshbasket OKRs", ["ana@freshbasket.example"], today=TODAY)
+    url = write_back.init_sheet("Freshbasket OKRs", ["ana@freshbasket.example"], today=TODAY)
     assert url == "https://docs.google.com/spreadsheets/d/created-1/edit"
-    assert fake.scopes[0] == gsheet_write.WRITE_SCOPES
+    assert fake.scopes[0] == write_back.WRITE_SCOPES
     create = fake.bodies[0][1]
     assert create["properties"]["title"] == "Freshbasket OKRs"
     grids = {s["properties"]["title"]: s["properties"]["gridProperties"] for s in create["sheets"]}
@@ -127,14 +127,14 @@ def test_init_sheet_creates_the_template_with_validation_protection_and_sharing(
 
 
 def test_add_week_on_a_google_sheet_sends_one_batch_update_with_the_new_headers(fake):
-    added = gsheet_write.add_week(KEY, dt.date(2026, 2, 4))
+    added = write_back.add_week(KEY, dt.date(2026, 2, 4))
     assert added == [dt.date(2026, 2, 2), dt.date(2026, 2, 9)]
     (update,) = requests_of(fake, ":batchUpdate")
     cells = update["requests"][-1]["updateCells"]
     assert cells["start"] == {"sheetId": fake.sheet_ids(KEY)["Check-ins"], "rowIndex": 0, "columnIndex": 6}
     assert [v["userEnteredValue"]["stringValue"] for v in cells["rows"][0]["values"]] == ["2026-02-02", "2026-02-09"]
     assert fake.books[KEY]["Check-ins"][0][-2:] == ["2026-02-02", "2026-02-09"]
-    assert gsheet_write.add_week(KEY, dt.date(2026, 2, 4)) == []
+    assert write_back.add_week(KEY, dt.date(2026, 2, 4)) == []
 
 
 def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_team_tabs(fake, tmp_path):
@@ -147,7 +147,7 @@ def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_tea
     assert result.returncode == 0, result.stderr
     assert "asked Google for write access" in result.stdout
     assert fake.scopes[:2] == [gspread.auth.READONLY_SCOPES] * 2  # the sync itself reads only
-    assert fake.scopes[2:] and all(scopes == gsheet_write.WRITE_SCOPES for scopes in fake.scopes[2:])
+    assert fake.scopes[2:] and all(scopes == write_back.WRITE_SCOPES for scopes in fake.scopes[2:])
     assert "Wrote 2 data issues to the 'Sync report' tab." in result.stdout
     team_ids = set(fake.sheet_ids(KEY).values()) - {fake.sheet_ids(KEY)["Sync report"]}
     for path, body in fake.bodies:
@@ -158,7 +158,7 @@ def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_tea
             assert sheet_id not in team_ids, request
     assert {title: json.dumps(rows) for title, rows in fake.books[KEY].items() if title != "Sync report"} == before
     report = fake.books[KEY]["Sync report"]
-    assert report[0] == gsheet_write.REPORT_HEADER
+    assert report[0] == write_back.REPORT_HEADER
     row = next(r for r in report[1:] if r[0] == "Check-ins")
     assert row[1:5] == [3, "2026-W03", "4O", "the value is not a number; the cell was left out"]
     assert row[5] == fix("not_a_number")
@@ -168,9 +168,9 @@ def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_tea
 def test_write_back_rewrites_the_tab_and_keeps_typed_text_as_text(fake):
     issues = [{"tab": "Key results", "row": 2, "column": "Key result", "col": 4, "value": '=IMPORTXML("x")',
                "problem": "team 'x' is not in the Teams tab"}]
-    gsheet_write.write_back(KEY, issues, {"Key results": 103})
-    gsheet_write.write_back(KEY, [], {"Key results": 103})  # a later sync with no issues empties it
-    assert fake.books[KEY]["Sync report"] == [gsheet_write.REPORT_HEADER]
+    write_back.write_back(KEY, issues, {"Key results": 103})
+    write_back.write_back(KEY, [], {"Key results": 103})  # a later sync with no issues empties it
+    assert fake.books[KEY]["Sync report"] == [write_back.REPORT_HEADER]
     first = requests_of(fake, ":batchUpdate")[0]["requests"]
     typed = first[-1]["updateCells"]["rows"][1]["values"][3]
     assert typed == {"userEnteredValue": {"stringValue": '=IMPORTXML("x")'}}  # never a formula

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from okra_dash.errors import SourceError
-from okra_dash.sources import google_sheet_key, read_source
+from okra_dash.source.read import google_sheet_key, read_source
 from okra_dash.sync import sync
 from tests.conftest import review_of, write_csv_folder, write_xlsx
 from tests.test_measures import AS_OF, EXPECTED

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from okra_dash import store
-from okra_dash.review import Review
+from okra_dash import queries, store
+from okra_dash.figures.review import Review
 from okra_dash.sync import sync
 from tests.conftest import REVIEW, write_csv_folder
 
@@ -93,7 +93,7 @@ def test_a_sync_that_fails_while_storing_leaves_the_previous_file_and_no_temp_fi
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.queries, "execute", broken)
+    monkeypatch.setattr(queries, "execute", broken)
     with pytest.raises(store.StoreError, match="could not be written .* \\(disk full\\); the database was not changed"):
         sync(str(REVIEW), db)
     assert db.read_bytes() == before
@@ -107,7 +107,7 @@ def test_reading_before_any_sync_says_how_to_sync(tmp_path):
 
 READER = """
 import sys, time
-from okra_dash import store
+from okra_dash import queries, store
 path, seconds = sys.argv[1], float(sys.argv[2])
 reads, errors, mixed = 0, 0, 0
 end = time.monotonic() + seconds

@@ -15,9 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from okra_dash import cells, store
-from okra_dash.cells import Percent, SheetError
+from okra_dash import store
 from okra_dash.sync import sync
+from okra_dash.validate import cells
+from okra_dash.validate.cells import Percent, SheetError
 from tests.conftest import review_of, write_csv_folder
 from tests.fake_sheets import KEY, as_api_values
 from tests.test_reading_rules import GAMMA
@@ -184,7 +185,7 @@ def test_a_percent_cell_reads_as_exactly_the_number_it_shows(shown, stored):
 
 
 def test_the_percent_format_is_told_from_a_literal_percent_sign():
-    from okra_dash.xlsx import is_percent_format
+    from okra_dash.source.xlsx import is_percent_format
 
     assert [is_percent_format(f) for f in ("0%", "0.00%", "#,##0.0%;[Red]-#,##0.0%", '0"%"', "0\\%", "0.00",
                                            "General", None)] == [True, True, True, False, False, False, False,

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from okra_dash import xlsx
 from okra_dash.errors import SourceError
+from okra_dash.source import xlsx
+from okra_dash.source.workbook import is_contract_tab
 from okra_dash.sync import sync
-from okra_dash.workbook import is_contract_tab
 from tests.conftest import write_csv_folder, write_xlsx
 from tests.test_reading_rules import issues_of, synced
 from tests.test_typed_cells import issues, kr_a, write_typed_xlsx
@@ -129,7 +129,7 @@ def test_a_sheet_whose_used_range_claims_a_million_rows_is_read_only_where_it_ho
     # Memory stays bounded in a fresh process: reading it costs no more than the imports (about 140 MB);
     # openpyxl's own row iterator would build 1,048,576 rows of 16,384 cells.
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (the test worker).
-    code = ("import re, sys; from okra_dash import xlsx; from okra_dash.workbook import is_contract_tab; "
+    code = ("import re, sys; from okra_dash.source import xlsx; from okra_dash.source.workbook import is_contract_tab; "
             "xlsx.read_tabs(sys.argv[1], is_contract_tab); "
             "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT,

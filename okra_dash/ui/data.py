@@ -16,8 +16,8 @@ import streamlit as st
 
 from okra_dash import queries, store
 from okra_dash.errors import SourceError
-from okra_dash.review import Review, Thresholds
-from okra_dash.sources import google_sheet_key
+from okra_dash.figures.review import Review, Thresholds
+from okra_dash.source.read import google_sheet_key
 from okra_dash.sync import sync
 
 DEFAULT_MAX_AGE_MIN = 60

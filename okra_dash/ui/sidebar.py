@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from okra_dash.errors import SourceError
-from okra_dash.review import Thresholds
+from okra_dash.figures.review import Thresholds
 from okra_dash.store import StoreError, version
 from okra_dash.ui import data, state
 from okra_dash.ui.data import View

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from okra_dash.access import allowed
+from okra_dash.ui.access import allowed
 
 
 def _secrets() -> tuple[bool, list[str], list[str]]:

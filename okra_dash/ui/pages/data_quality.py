@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from okra_dash import store
-from okra_dash.advice import fix
-from okra_dash.links import cell_url
+from okra_dash.figures.links import cell_url
 from okra_dash.ui import data
+from okra_dash.validate.advice import fix
 
 view = data.current_view()
 st.title("Data quality")

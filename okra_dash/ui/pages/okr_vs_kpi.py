@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from okra_dash.report import md
+from okra_dash.figures.report import md
 from okra_dash.ui import charts, data, tables
 
 view = data.current_view()

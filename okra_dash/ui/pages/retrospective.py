@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from okra_dash.report import md
+from okra_dash.figures.report import md
 from okra_dash.ui import charts, data, state, tables
 from okra_dash.words import BANDS
 

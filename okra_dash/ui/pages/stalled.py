@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from okra_dash.links import cell_url, stalled_csv
+from okra_dash.figures.links import cell_url, stalled_csv
 from okra_dash.ui import data, state, tables
 from okra_dash.words import STALL_REASONS
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from okra_dash.report import md
+from okra_dash.figures.report import md
 from okra_dash.ui import charts, data, state, tables
 
 STREAM = state.Param("stream", "stream")

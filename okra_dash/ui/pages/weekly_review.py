@@ -3,7 +3,7 @@ what changed, busy without results, moved targets, focus warnings."""
 
 import streamlit as st
 
-from okra_dash.report import md
+from okra_dash.figures.report import md
 from okra_dash.ui import charts, data, tables
 
 view = data.current_view()

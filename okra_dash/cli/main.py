@@ -7,12 +7,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from okra_dash import queries, report, store
-from okra_dash.cells import printable
+from okra_dash import queries, store
 from okra_dash.errors import SourceError, UsageError
-from okra_dash.review import Review, Thresholds
-from okra_dash.sources import google_sheet_key
+from okra_dash.figures import report
+from okra_dash.figures.review import Review, Thresholds
+from okra_dash.source.read import google_sheet_key
 from okra_dash.sync import sync
+from okra_dash.validate.cells import printable
 
 
 def _date(text: str) -> dt.date:
@@ -111,19 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             return _generate(args)
         if args.command == "template":
-            from okra_dash import template
+            from okra_dash.tools import template
 
             print(f"Wrote the template to {template.write_xlsx(args.out)}.")
             return 0
         if args.command == "init-sheet":
-            from okra_dash import gsheet_write
+            from okra_dash.tools import write_back
 
-            print(gsheet_write.init_sheet(args.title, args.share_with))
+            print(write_back.init_sheet(args.title, args.share_with))
             return 0
         if args.command == "add-week":
             return _add_week(args.source, args.today)
         if args.command == "bench":
-            from okra_dash import bench
+            from okra_dash.tools import bench
 
             print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out))
             return 0
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _add_week(source: str, today: dt.date | None = None) -> int:
-    from okra_dash.add_week import add_week
+    from okra_dash.tools.add_week import add_week
 
     added = add_week(source, today)
     print(f"Added the week columns {', '.join(week.isoformat() for week in added)}." if added
@@ -164,7 +165,8 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _write_back(key: str, db: Path) -> None:
-    from okra_dash import gsheet_write, report
+    from okra_dash.figures import report
+    from okra_dash.tools import write_back
 
     con = store.connect(db)
     try:
@@ -173,12 +175,12 @@ def _write_back(key: str, db: Path) -> None:
     finally:
         con.close()
     print("Write-back is on: okra-dash asked Google for write access to the sheet.")
-    written = gsheet_write.write_back(key, issues, gids)
-    print(f"Wrote {written} data issues to the '{gsheet_write.REPORT_TAB}' tab.")
+    written = write_back.write_back(key, issues, gids)
+    print(f"Wrote {written} data issues to the '{write_back.REPORT_TAB}' tab.")
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from okra_dash import generate
+    from okra_dash.tools import generate
 
     out = generate.write(generate.generate(args.krs, args.weeks, args.seed), args.out)
     print(f"Wrote {args.krs:,} key results × {args.weeks} weeks to {out}.")

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from okra_dash.review import Review
+from okra_dash.figures.review import Review
 
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from okra_dash import cells
-from okra_dash.parse import MODES, STATUSES, THEMES, TYPES, calendar_cycle
+from okra_dash.validate import cells
+from okra_dash.validate.parse import MODES, STATUSES, THEMES, TYPES, calendar_cycle
 
 HOW_TO = "How to fill this in"
 ROWS = 2000  # rows below the header that carry validation

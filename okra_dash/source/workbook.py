@@ -11,8 +11,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from okra_dash.cells import printable
 from okra_dash.errors import SourceError
+from okra_dash.validate.cells import printable
 
 TABS = ("Teams", "Objectives", "Key results", "Check-ins", "Actions", "Cycles")
 REQUIRED_TABS = ("Teams", "Objectives", "Key results", "Check-ins")
@@ -100,7 +100,7 @@ def read_csv_folder(folder: Path) -> Workbook:
 
 def read_xlsx(path: Path) -> Workbook:
     """An .xlsx workbook; formulas are read as their last computed values, cells with their types."""
-    from okra_dash import xlsx  # only this source needs openpyxl
+    from okra_dash.source import xlsx  # only this source needs openpyxl
 
     named, broken = xlsx.read_tabs(path, is_contract_tab)
     for title, problem in broken.items():

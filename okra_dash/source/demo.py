@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from okra_dash import cells
-from okra_dash.workbook import Workbook
+from okra_dash.source.workbook import Workbook
+from okra_dash.validate import cells
 
 CYCLE_WEEKS = 13
 WEEKS_INTO_CURRENT = 7  # today falls in the 8th week of the current cycle

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from okra_dash.errors import SourceError
-from okra_dash.workbook import Workbook, read_csv_folder, read_xlsx
+from okra_dash.source.workbook import Workbook, read_csv_folder, read_xlsx
 
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 
@@ -22,7 +22,7 @@ def google_sheet_key(source: str) -> str | None:
 def read_source(source: str) -> Workbook:
     """A Workbook from `demo`, a folder of CSVs, an .xlsx file, or a Google Sheet URL or key."""
     if source == "demo":
-        from okra_dash import demo
+        from okra_dash.source import demo
 
         return demo.workbook()
     path = Path(source)
@@ -34,8 +34,8 @@ def read_source(source: str) -> Workbook:
         return read_xlsx(path)
     key = google_sheet_key(source)
     if key:
-        from okra_dash import gsheet
+        from okra_dash.source import google
 
-        return gsheet.read(key)
+        return google.read(key)
     raise SourceError(f"'{source}' is neither 'demo', a folder of CSV files, an .xlsx file "
                       "nor a Google Sheet URL or key.")

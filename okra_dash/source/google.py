@@ -25,8 +25,8 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
 from okra_dash.errors import SourceError
-from okra_dash.grid import grid_rows
-from okra_dash.workbook import TABS, Workbook, canonical
+from okra_dash.source.grid import grid_rows
+from okra_dash.source.workbook import TABS, Workbook, canonical
 
 READONLY_SCOPES = gspread.auth.READONLY_SCOPES
 # Seconds one request may take, and how long retries of throttled or failing requests may take in

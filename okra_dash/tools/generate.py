@@ -13,7 +13,7 @@ import math
 import random
 from pathlib import Path
 
-from okra_dash.workbook import write_tabs
+from okra_dash.source.workbook import write_tabs
 
 KRS_PER_OBJECTIVE = 4
 MAX_OBJECTIVES_PER_STREAM = 5

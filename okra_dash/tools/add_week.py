@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 from okra_dash.errors import SourceError
-from okra_dash.gsheet_write import weeks_to_add
-from okra_dash.sources import google_sheet_key
-from okra_dash.workbook import canonical
+from okra_dash.source.read import google_sheet_key
+from okra_dash.source.workbook import canonical
+from okra_dash.tools.write_back import weeks_to_add
 
 
 def add_week(source: str, today: dt.date | None = None) -> list[dt.date]:
@@ -22,9 +22,9 @@ def add_week(source: str, today: dt.date | None = None) -> list[dt.date]:
         return _xlsx(path, today)
     key = google_sheet_key(source)
     if key:
-        from okra_dash import gsheet_write
+        from okra_dash.tools import write_back
 
-        return gsheet_write.add_week(key, today)
+        return write_back.add_week(key, today)
     raise SourceError(f"'{source}' is neither an .xlsx file, a folder of CSV files nor a Google Sheet.")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from okra_dash import cells
 from okra_dash.errors import SourceError
-from okra_dash.workbook import RawTab, canonical
+from okra_dash.source.workbook import RawTab, canonical
+from okra_dash.validate import cells
 
 # How far down a tab its header may sit, below title rows or merged month bands.
 HEADER_SEARCH_ROWS = 30

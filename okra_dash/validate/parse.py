@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from okra_dash import cells
-from okra_dash.cells import CellError
-from okra_dash.checkins import read_checkins
-from okra_dash.table import Issues, Table
-from okra_dash.workbook import Workbook
+from okra_dash.source.workbook import Workbook
+from okra_dash.validate import cells
+from okra_dash.validate.cells import CellError
+from okra_dash.validate.checkins import read_checkins
+from okra_dash.validate.table import Issues, Table
 
 MODES = ("OKR", "KPI")
 THEMES = ("Profit", "Productivity", "Customer experience", "Employee experience", "Other")

@@ -11,10 +11,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from okra_dash import cells
-from okra_dash.cells import CellError
-from okra_dash.table import Issues, Table, header_index, is_empty
-from okra_dash.workbook import RawTab, canonical
+from okra_dash.source.workbook import RawTab, canonical
+from okra_dash.validate import cells
+from okra_dash.validate.cells import CellError
+from okra_dash.validate.table import Issues, Table, header_index, is_empty
 
 TAB = "Check-ins"
 COLUMNS = ["kr_id", "week", "value", "confidence", "note", "row", "col", "column"]

@@ -16,10 +16,12 @@ from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
-from okra_dash import cells, gsheet, template
-from okra_dash.advice import fix
 from okra_dash.errors import SourceError
-from okra_dash.workbook import canonical
+from okra_dash.source import google
+from okra_dash.source.workbook import canonical
+from okra_dash.tools import template
+from okra_dash.validate import cells
+from okra_dash.validate.advice import fix
 
 WRITE_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file"]
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -29,12 +31,12 @@ REPORT_HEADER = ["Tab", "Row", "Column", "Typed", "Problem", "How to fix it", "G
 
 def client() -> gspread.Client:
     """A client with the write scope (the sync itself never asks for it)."""
-    info = gsheet.credentials_info()
+    info = google.credentials_info()
     try:
         credentials = Credentials.from_service_account_info(info, scopes=WRITE_SCOPES)
     except (ValueError, KeyError, TypeError):
         raise SourceError("The Google service-account credentials cannot be used.") from None
-    gc = gspread.Client(auth=credentials, http_client=gsheet.SheetsHTTPClient)
+    gc = gspread.Client(auth=credentials, http_client=google.SheetsHTTPClient)
     gc.service_account_email = info.get("client_email")
     return gc
 
@@ -102,7 +104,7 @@ def init_sheet(title: str, share_with: list[str] = (), gc: gspread.Client | None
     for address in share_with:
         _call(lambda address=address: gc.insert_permission(key, address, perm_type="user", role="writer"),
               f"share the sheet with {address}", email)
-    return created.get("spreadsheetUrl") or gsheet.sheet_url(key)
+    return created.get("spreadsheetUrl") or google.sheet_url(key)
 
 
 def weeks_to_add(header: list[object], today: dt.date, ahead: int = 1) -> list[dt.date]:

@@ -23,10 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from okra_dash import generate, gsheet, report, store
-from okra_dash.review import Review
+from okra_dash import store
+from okra_dash.figures import report
+from okra_dash.figures.review import Review
+from okra_dash.source import google
 from okra_dash.sync import sync
+from okra_dash.tools import generate
 
+# The benchmark runs from a checkout: it times app.py, which is not part of the installed package.
+CHECKOUT = Path(__file__).resolve().parents[2]
 KEY = "bench"
 PAGES = ("weekly_review", "value_streams", "stalled", "okr_vs_kpi", "retrospective", "data_quality")
 HUGE_CELLS = 10_000_000
@@ -59,7 +64,7 @@ def api_payload(tabs: dict[str, list[list[object]]]) -> tuple[dict, dict]:
 
 def sync_payload(meta: dict, response: dict, db: Path) -> None:
     """One sync from the decoded API answers: the code path of a Google Sheet sync, less the network."""
-    sync(gsheet.workbook(KEY, meta, response), db)
+    sync(google.workbook(KEY, meta, response), db)
 
 
 def median_time(action, repeat: int) -> float:
@@ -92,7 +97,7 @@ def page_seconds(db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
 
     os.environ["OKRA_DB"] = str(db)
     os.environ.pop("OKRA_SOURCE", None)
-    app = Path(__file__).resolve().parent.parent / "app.py"
+    app = CHECKOUT / "app.py"
     at = AppTest.from_file(str(app), default_timeout=120)
     at.session_state["as_of"] = as_of
     at.run()
@@ -107,11 +112,10 @@ def page_seconds(db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
 
 def _in_fresh_process(function: str, *args: object):
     """Call bench.<function>(*args) in a new Python process, as a command-line run would be."""
-    code = (f"import json, sys; from okra_dash import bench; "
+    code = (f"import json, sys; from okra_dash.tools import bench; "
             f"print(json.dumps(bench.{function}(*json.loads(sys.argv[1]))))")
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=root, check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=CHECKOUT, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(CHECKOUT)})
     return json.loads(out.stdout)
 
 
