@@ -29,7 +29,7 @@ ERROR_TYPES = {"#DIV/0!": "DIVIDE_BY_ZERO", "#N/A": "N_A", "#REF!": "REF", "#VAL
 
 def grid_cell(value: object, with_format: bool = True) -> dict:
     """One cell as Google's grid data holds it: the computed value and, for typed cells, the format."""
-    from okra_dash.validate.cells import Percent, SheetError
+    from okra_dash.source.typed import Percent, SheetError
 
     def number(n, kind):
         out = {"effectiveValue": {"numberValue": n}}

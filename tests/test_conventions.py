@@ -42,6 +42,35 @@ def test_sheet_text_never_reaches_sql_as_anything_but_a_bound_value():
                 assert re.search(r"\{(table|sql_string\(str\((live|path)\)\))\}", line), (path.name, line)
 
 
+def _lint_imports(root: Path) -> subprocess.CompletedProcess:
+    command = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+    return subprocess.run([sys.executable, "-c", command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+                          cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": ""})
+
+
+def test_imports_follow_the_flow_of_the_data():
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(("module", "line", "broken"), [
+    ("validate/table.py", "import okra_dash.figures", "validate is not allowed to import okra_dash.figures"),
+    ("store/file.py", "import streamlit", "store is not allowed to import streamlit"),
+    ("ui/pages/stalled.py", "from okra_dash.validate import cells", "ui is not allowed to import okra_dash.validate"),
+    ("cli/main.py", "from okra_dash.source import xlsx", "cli is not allowed to import okra_dash.source.xlsx"),
+])
+def test_the_import_contracts_catch_a_wrong_import(tmp_path, module, line, broken):
+    import shutil
+
+    shutil.copytree(ROOT / "okra_dash", tmp_path / "okra_dash", ignore=shutil.ignore_patterns("__pycache__"))
+    target = tmp_path / "okra_dash" / module
+    target.write_text(target.read_text() + f"\n{line}\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert broken in result.stdout, result.stdout
+
+
 def test_the_core_imports_no_streamlit_or_altair():
     code = ("import sys, okra_dash.cli.main, okra_dash.sync, okra_dash.figures.report, okra_dash.source.google,"
             " okra_dash.source.demo, okra_dash.tools.write_back;"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from okra_dash import store
 from okra_dash.errors import SourceError
+from okra_dash.source.typed import Percent
 from okra_dash.source.workbook import Workbook
 from okra_dash.sync import sync
 from okra_dash.validate import cells
@@ -256,7 +257,7 @@ def test_a_cell_read_as_a_number_is_a_finite_number_none_or_an_issue_with_a_kind
 def test_a_percent_cell_and_its_text_read_as_the_same_number(shown):
     # A spreadsheet stores a typed 12.345% as 0.12345: reading it gives back 12.345, as the text does.
     stored = float(shown / 100)
-    assert cells.number(cells.Percent(stored)) == cells.number(f"{shown}%") == float(shown)
+    assert cells.number(Percent(stored)) == cells.number(f"{shown}%") == float(shown)
 
 
 @settings(max_examples=300, deadline=None)

@@ -167,7 +167,7 @@ def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_tea
 
 def test_write_back_rewrites_the_tab_and_keeps_typed_text_as_text(fake):
     issues = [{"tab": "Key results", "row": 2, "column": "Key result", "col": 4, "value": '=IMPORTXML("x")',
-               "problem": "team 'x' is not in the Teams tab"}]
+               "problem": "team 'x' is not in the Teams tab", "fix": "Add the team."}]
     write_back.write_back(KEY, issues, {"Key results": 103})
     write_back.write_back(KEY, [], {"Key results": 103})  # a later sync with no issues empties it
     assert fake.books[KEY]["Sync report"] == [write_back.REPORT_HEADER]

@@ -16,9 +16,9 @@ import openpyxl
 import pytest
 
 from okra_dash import store
+from okra_dash.source.typed import Percent, SheetError
 from okra_dash.sync import sync
 from okra_dash.validate import cells
-from okra_dash.validate.cells import Percent, SheetError
 from tests.conftest import review_of, write_csv_folder
 from tests.fake_sheets import KEY, as_api_values
 from tests.test_reading_rules import GAMMA

@@ -12,8 +12,8 @@ from okra_dash.errors import SourceError, UsageError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
+from okra_dash.source.typed import printable
 from okra_dash.sync import sync
-from okra_dash.validate.cells import printable
 
 
 def _date(text: str) -> dt.date:

@@ -15,10 +15,12 @@ import duckdb
 import pandas as pd
 
 from okra_dash import queries
+from okra_dash.validate.advice import DEFAULT_FIX, FIXES
 from okra_dash.words import BANDS
 
 # The words that SQL needs to return its labels, bound like any other value.
-WORD_PARAMS = {"band_names": [band for band, _ in BANDS], "band_starts": [start for _, start in BANDS]}
+WORD_PARAMS = {"band_names": [band for band, _ in BANDS], "band_starts": [start for _, start in BANDS],
+               "fix_kinds": list(FIXES), "fix_texts": list(FIXES.values()), "default_fix": DEFAULT_FIX}
 
 
 @dataclass(frozen=True)

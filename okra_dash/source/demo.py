@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import Workbook
-from okra_dash.validate import cells
 
 CYCLE_WEEKS = 13
 WEEKS_INTO_CURRENT = 7  # today falls in the 8th week of the current cycle
@@ -119,7 +119,7 @@ ACTIONS = [  # KR id, action, status, owner
 
 
 def _cycles(today: dt.date) -> dict[str, tuple[str, dt.date, dt.date]]:
-    start = cells.week_start(today) - dt.timedelta(weeks=WEEKS_INTO_CURRENT)
+    start = week_start(today) - dt.timedelta(weeks=WEEKS_INTO_CURRENT)
     previous = start - dt.timedelta(weeks=CYCLE_WEEKS)
     windows = {"prev": previous, "cur": start}
     named = {}
@@ -141,7 +141,7 @@ def workbook(today: dt.date | None = None) -> Workbook:
     today = today or dt.date.today()
     cycles = _cycles(today)
     first_week = cycles["prev"][1]
-    this_week = cells.week_start(today)
+    this_week = week_start(today)
     weeks = [first_week + dt.timedelta(weeks=i) for i in range((this_week - first_week).days // 7 + 1)]
     cycle_of = {objective[0]: objective[1] for objective in OBJECTIVES}
 

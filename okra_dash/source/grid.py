@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okra_dash.validate.cells import SERIAL_EPOCH, Percent, SheetError
+from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError
 
 # errorValue.type -> the code a person sees in the cell
 ERROR_CODES = {"DIVIDE_BY_ZERO": "#DIV/0!", "N_A": "#N/A", "REF": "#REF!", "VALUE": "#VALUE!", "NAME": "#NAME?",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okra_dash.errors import SourceError
-from okra_dash.validate.cells import printable
+from okra_dash.source.typed import printable
 
 TABS = ("Teams", "Objectives", "Key results", "Check-ins", "Actions", "Cycles")
 REQUIRED_TABS = ("Teams", "Objectives", "Key results", "Check-ins")

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from okra_dash.errors import SourceError
-from okra_dash.validate.cells import Percent, SheetError, Uncomputed
+from okra_dash.source.typed import Percent, SheetError, Uncomputed
 
 
 def is_percent_format(pattern: str | None) -> bool:

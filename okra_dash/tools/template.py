@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from okra_dash.validate import cells
+from okra_dash.source.typed import week_start
 from okra_dash.validate.parse import MODES, STATUSES, THEMES, TYPES, calendar_cycle
 
 HOW_TO = "How to fill this in"
@@ -79,7 +79,7 @@ def _quarter(today: dt.date) -> tuple[str, dt.date, dt.date]:
 
 def week_columns(start: dt.date, end: dt.date) -> list[dt.date]:
     """The Mondays of the weeks touching a cycle window."""
-    first = cells.week_start(start)
+    first = week_start(start)
     return [first + dt.timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
 
 
@@ -88,7 +88,7 @@ def tabs(today: dt.date | None = None) -> dict[str, list[list[object]]]:
     today = today or dt.date.today()
     cycle, start, end = _quarter(today)
     weeks = week_columns(start, end)
-    filled = [week for week in weeks if week <= cells.week_start(today)][:3]
+    filled = [week for week in weeks if week <= week_start(today)][:3]
     kr1 = [45, 38, 31][: len(filled)]
     kr2 = [64, 65.5, 66][: len(filled)]
     blanks = [""] * (len(weeks) - len(filled))

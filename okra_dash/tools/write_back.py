@@ -18,10 +18,10 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from okra_dash.errors import SourceError
 from okra_dash.source import google
+from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import canonical
 from okra_dash.tools import template
 from okra_dash.validate import cells
-from okra_dash.validate.advice import fix
 
 WRITE_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file"]
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -116,8 +116,8 @@ def weeks_to_add(header: list[object], today: dt.date, ahead: int = 1) -> list[d
         except cells.CellError:
             continue
         if day:
-            present.add(cells.week_start(day))
-    this_week = cells.week_start(today)
+            present.add(week_start(day))
+    this_week = week_start(today)
     wanted = [this_week + dt.timedelta(weeks=i) for i in range(ahead + 1)]
     return [week for week in wanted if week not in present and week > max(present, default=dt.date.min)]
 
@@ -185,7 +185,7 @@ def _text(value: object) -> dict:
 
 def _report_row(issue: dict, gids: dict[str, int]) -> list[dict]:
     row = [_text(issue["tab"]), {"userEnteredValue": {"numberValue": int(issue["row"])}}, _text(issue["column"]),
-           _text(issue["value"]), _text(issue["problem"]), _text(fix(issue.get("kind")))]
+           _text(issue["value"]), _text(issue["problem"]), _text(issue["fix"])]
     gid = gids.get(issue["tab"])
     if gid is None:
         return row + [_text("")]

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+
+from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError, Uncomputed, format_number, printable
 
 
 class CellError(ValueError):
@@ -29,47 +29,11 @@ class CellError(ValueError):
         self.kind = kind
 
 
-@dataclass(frozen=True, slots=True)
-class Percent:
-    """A number cell formatted as a percentage: a typed 45% is stored as 0.45 and shown as 45%."""
-
-    stored: float
-
-    def shown(self) -> float:
-        # Shift the decimal point exactly: 0.61 * 100 in floating point is 61.00000000000001.
-        return float(Decimal(repr(float(self.stored))).scaleb(2))
-
-    def __str__(self) -> str:
-        return f"{format_number(self.shown())}%"
-
-
-@dataclass(frozen=True, slots=True)
-class SheetError:
-    """A formula that ended in an error: #DIV/0!, #N/A, #REF! ..."""
-
-    code: str
-
-    def __str__(self) -> str:
-        return self.code
-
-
-@dataclass(frozen=True, slots=True)
-class Uncomputed:
-    """A formula with no computed value (a file written by a script and never opened)."""
-
-    formula: str
-
-    def __str__(self) -> str:
-        return self.formula
-
-
 NO_VALUE_WORDS = frozenset({"", "-", "n/a", "na", "tbd"})
 SHEET_ERRORS = frozenset({"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
 
-# Sheets and Excel count dates as days since 1899-12-30. Only serials between
-# 1990 and 2100 are taken as dates, so a stray small number is not a date.
-SERIAL_EPOCH = dt.date(1899, 12, 30)
+# Only serials between 1990 and 2100 are taken as dates, so a stray small number is not a date.
 SERIAL_RANGE = (32874, 73051)
 # A date outside these years is a typo (0206, 20266), not a plan.
 PLAUSIBLE_YEARS = (1900, 2999)
@@ -80,28 +44,6 @@ _NUMBER = re.compile(r"^([+-]?)[€$£¥]?\s*([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]
 _THOUSANDS = re.compile(r"^[+-]?[€$£¥]?\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*%?$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][0-9:.]+Z?)?$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
-
-# Control characters never reach a terminal, digest or page: each is shown as its visible
-# symbol (ESC as ␛, BEL as ␇), so the cell still reads as typed. Tabs and line breaks stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# NUL is dropped: it is never meant, and DuckDB cannot store it.
-_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0: None, 0x7F: "\u2421"} \
-    | {code: "\ufffd" for code in range(0x80, 0xA0)}
-
-
-def printable(raw: str) -> str:
-    """Text with control characters replaced by visible symbols (line breaks and tabs kept, NUL dropped)."""
-    if not _CONTROL.search(raw):
-        return raw
-    return raw.replace("\r\n", "\n").translate(_PICTURES)
-
-
-def format_number(value: float) -> str:
-    """A number as a person writes it: 61, 12.5, 0.125 (no float noise, no exponent for usual sizes)."""
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.15g}"
-
 
 def text(cell: object) -> str:
     """A cell as trimmed text; whole numbers lose their '.0' so IDs typed as numbers match."""
@@ -246,11 +188,6 @@ def date(cell: object) -> dt.date | None:
     if raw.isdigit() and SERIAL_RANGE[0] <= int(raw) <= SERIAL_RANGE[1]:
         return SERIAL_EPOCH + dt.timedelta(days=int(raw))
     raise CellError("is not a date (write it as 2026-01-05 or 2026-W02)", "not_a_date")
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of the ISO week that contains the day."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 def word(cell: object, choices: tuple[str, ...], what: str) -> str | None:

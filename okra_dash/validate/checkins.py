@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import RawTab, canonical
 from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
@@ -64,7 +65,7 @@ def _week_columns(table: Table) -> list[tuple[int, dt.date, str]]:
                                  f"the column header {error}; its column was left out", "bad_week_header",
                                  index + 1)
             continue
-        monday = cells.week_start(day)
+        monday = week_start(day)
         if monday in seen:
             table.issues.add(TAB, table.header_index + 1, label, head,
                              f"names the same week as column '{seen[monday]}'; its column was left out",
@@ -147,7 +148,7 @@ def _long(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
             if not cells.is_blank(cell["Value"]):
                 table.issue(row, "Week", cell["Week"], "the check-in has no Week; it was left out", "missing_value")
             continue
-        week = cells.week_start(dates[key])
+        week = week_start(dates[key])
         if (kr_id, week) in kept:
             table.issue(row, "Week", cell["Week"],
                         f"a second check-in for KR '{kr_id}' in the week of {week}; the first one is used",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from okra_dash.errors import SourceError
+from okra_dash.source.typed import printable
 from okra_dash.source.workbook import RawTab, canonical
 from okra_dash.validate import cells
 
@@ -69,7 +70,7 @@ class Table:
                  optional: tuple[str, ...], issues: Issues):
         self.tab, self.raw, self.issues = tab, raw, issues
         self.header_index = header_index(raw.rows, required)
-        title = cells.printable(raw.title)
+        title = printable(raw.title)
         if self.header_index is None:
             raise EmptyTab(f"The '{title}' tab is empty: it needs a header row with {', '.join(required)}.")
         self.header = list(raw.rows[self.header_index])

@@ -6,7 +6,6 @@ import streamlit as st
 from okra_dash import store
 from okra_dash.figures.links import cell_url
 from okra_dash.ui import data
-from okra_dash.validate.advice import fix
 
 view = data.current_view()
 st.title("Data quality")
@@ -17,7 +16,6 @@ if failures:
     st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {last['error']} "
              "The figures are those of the last successful sync.", icon=":material/sync_problem:")
 issues = view.frame("issues")
-issues["fix"] = issues["kind"].map(fix)
 log = view.frame("sync_log")
 if failures:
     pending = pd.DataFrame(failures).assign(status="failed", synced_at=lambda f: pd.to_datetime(f["synced_at"]))

@@ -1,0 +1,75 @@
+"""What a reader hands over: cells as the spreadsheet stores them, with the few types a bare value cannot say.
+
+Readers build these; validate/cells.py reads them by the contract's rules. Text is shown printable everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Sheets and Excel count dates as days since 1899-12-30.
+SERIAL_EPOCH = dt.date(1899, 12, 30)
+
+# Control characters never reach a terminal, digest or page: each is shown as its visible
+# symbol (ESC as ␛, BEL as ␇), so the cell still reads as typed. Tabs and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# NUL is dropped: it is never meant, and DuckDB cannot store it.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0: None, 0x7F: "\u2421"} \
+    | {code: "\ufffd" for code in range(0x80, 0xA0)}
+
+
+def printable(raw: str) -> str:
+    """Text with control characters replaced by visible symbols (line breaks and tabs kept, NUL dropped)."""
+    if not _CONTROL.search(raw):
+        return raw
+    return raw.replace("\r\n", "\n").translate(_PICTURES)
+
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A number cell formatted as a percentage: a typed 45% is stored as 0.45 and shown as 45%."""
+
+    stored: float
+
+    def shown(self) -> float:
+        # Shift the decimal point exactly: 0.61 * 100 in floating point is 61.00000000000001.
+        return float(Decimal(repr(float(self.stored))).scaleb(2))
+
+    def __str__(self) -> str:
+        return f"{format_number(self.shown())}%"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetError:
+    """A formula that ended in an error: #DIV/0!, #N/A, #REF! ..."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, slots=True)
+class Uncomputed:
+    """A formula with no computed value (a file written by a script and never opened)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+def format_number(value: float) -> str:
+    """A number as a person writes it: 61, 12.5, 0.125 (no float noise, no exponent for usual sizes)."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the ISO week that contains the day."""
+    return day - dt.timedelta(days=day.weekday())
