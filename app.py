@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from okra_dash.ui import data, sidebar, sign_in, state
+from okra_dash.ui import data, pages, sidebar, sign_in, state
 
 st.set_page_config(page_title="okra-dash", page_icon="🎯", layout="wide")
 sign_in.require()  # before any data is read
 
-PAGES = "okra_dash/ui/pages"
+PAGES = pages.FOLDER
 navigation = st.navigation([
     st.Page(f"{PAGES}/weekly_review.py", title="Weekly review", icon=":material/insights:", default=True),
     st.Page(f"{PAGES}/value_streams.py", title="Value streams", icon=":material/account_tree:"),

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
+from importlib import resources
 
 import duckdb
 import pandas as pd
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# The project's top-level sql/: inside the package as a link in a checkout, as files in an installed wheel.
+SQL_DIR = resources.files("okra_dash") / "sql"
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 _COMMENT = re.compile(r"--[^\n]*")
 
 
 @functools.cache
 def load(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return SQL_DIR.joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
 def parameters(name: str) -> set[str]:

@@ -1,15 +1,23 @@
-"""The words the figures use, defined once: statuses, stall reasons, retrospective bands.
+"""Every word okra-dash reads or shows, defined once: the sheet's dropdowns, statuses, stall reasons, bands.
 
-SQL returns these words (sql/measures.sql, sql/retrospective.sql); the pages, the report and the
-digest show them and filter on them from here. tests/test_conventions.py checks both agree.
+SQL never spells them: Review binds them into every query (sql/measures.sql, `$review`), so the figures
+return these words and the pages, the report and the digest show and filter on them from here.
 """
+
+# The sheet's dropdowns (the contract's section 1): the parser accepts these, the template offers them.
+TEAM_MODES = ("OKR", "KPI")
+THEMES = ("Profit", "Productivity", "Customer experience", "Employee experience", "Other")
+KR_TYPES = ("Outcome", "Output")  # the first is what an empty or unreadable Type counts as
+ACTION_STATUSES = ("Planned", "In progress", "Done", "Dropped")
+DONE = "Done"  # the action status "busy without results" counts
 
 STATUSES = ("on track", "at risk", "off track")
 STATUS_COLORS = ("#2e7d32", "#f9a825", "#c62828")  # green, amber, red: the one status palette
 STATUS_MARKS = {"on track": "🟢", "at risk": "🟡", "off track": "🔴"}  # the same colours in a table cell
 
 # Modes get colours of their own, never the status colours (red means off track, not "Unknown").
-MODES = ("OKR", "KPI", "Unknown")
+UNKNOWN_MODE = "Unknown"  # the mode of a team that is not in the Teams tab
+MODES = (*TEAM_MODES, UNKNOWN_MODE)
 MODE_COLORS = ("#1565c0", "#6a1b9a", "#9e9e9e")
 
 STALL_REASONS = ("no movement", "no check-in", "flat at zero")

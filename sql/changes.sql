@@ -1,15 +1,13 @@
 -- changes: KRs of $cycles whose status moved, or that newly stalled, between $as_of minus
 -- 7 days and $as_of. Columns: the KR, status_before, status_now, new_stalls (reasons new this week).
--- Parameters: $as_of, $cycles, and the thresholds of kr_measures.
+-- Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
 WITH now AS (
-    SELECT * FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
-                              $no_checkin_days, $flat_elapsed)
+    SELECT * FROM kr_measures($as_of, $cycles, $review)
     WHERE list_contains($cycles, cycle)
 ),
 before AS (
     SELECT kr_id, status, stalled
-    FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
-                     $no_checkin_days, $flat_elapsed)
+    FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)
 )
 SELECT now.kr_id, now.key_result, now.value_stream, now.team, now.mode,
        before.status AS status_before, now.status AS status_now,

@@ -1,7 +1,8 @@
 -- headline: the weekly review's headline figures for $as_of ("now") and seven days earlier
 -- ("last week"), over $cycles: KRs per status, value streams behind pace, stalled KRs, and
 -- the share of KRs checked in during the ISO week holding the date.
--- Parameters: $as_of, $cycles, and the thresholds of kr_measures.
+-- Parameters: $as_of, $cycles, and $review (the thresholds and words in force; its statuses are
+-- on track, at risk, off track in that order).
 WITH dates AS (
     SELECT 'now' AS moment, CAST($as_of AS DATE) AS day
     UNION ALL SELECT 'last week', CAST($as_of AS DATE) - 7
@@ -9,13 +10,12 @@ WITH dates AS (
 kr AS (
     SELECT d.moment, m.*
     FROM dates AS d,
-         LATERAL (SELECT * FROM kr_measures(d.day, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins,
-                                            $no_checkin_days, $flat_elapsed)
+         LATERAL (SELECT * FROM kr_measures(d.day, $cycles, $review)
                   WHERE list_contains($cycles, cycle)) AS m
 ),
 streams AS (  -- the same aggregates as stream_measures, over the KR rows already measured here
     SELECT moment, value_stream, cycle,
-           stream_status(progress_clamped, expected, $on_track_margin, $at_risk_margin) AS status
+           stream_status(progress_clamped, expected, $review) AS status
     FROM kr GROUP BY moment, value_stream, cycle
 ),
 checked AS (
@@ -25,11 +25,11 @@ checked AS (
     GROUP BY kr.moment
 )
 SELECT d.moment, d.day,
-       count(kr.kr_id) FILTER (WHERE kr.status = 'on track') AS on_track,
-       count(kr.kr_id) FILTER (WHERE kr.status = 'at risk') AS at_risk,
-       count(kr.kr_id) FILTER (WHERE kr.status = 'off track') AS off_track,
+       count(kr.kr_id) FILTER (WHERE kr.status = $review['statuses'][1]) AS on_track,
+       count(kr.kr_id) FILTER (WHERE kr.status = $review['statuses'][2]) AS at_risk,
+       count(kr.kr_id) FILTER (WHERE kr.status = $review['statuses'][3]) AS off_track,
        count(kr.kr_id) AS key_results,
-       (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment AND s.status <> 'on track') AS streams_behind,
+       (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment AND s.status <> $review['statuses'][1]) AS streams_behind,
        (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment) AS streams,
        count(kr.kr_id) FILTER (WHERE len(kr.stalled) > 0) AS stalled,
        coalesce(max(c.n), 0) / nullif(count(kr.kr_id) FILTER (WHERE kr.in_cycle), 0) AS checked_in_this_week

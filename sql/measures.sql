@@ -2,36 +2,41 @@
 -- Every query in sql/ that shows a figure reads it from kr_measures() or stream_measures();
 -- takes no parameters.
 --
--- kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days,
---             flat_elapsed) returns one row per key result of the listed cycles with:
+-- `review` is the struct Review binds as $review: the thresholds in force (on_track_margin,
+-- at_risk_margin, movement_checkins, no_checkin_days, flat_elapsed, ...) and the words of
+-- okra_dash/words.py (statuses: on track, at risk, off track; stall_reasons: no movement,
+-- no check-in, flat at zero; modes: OKR, KPI, Unknown; done_status; band_names and band_starts),
+-- so every word is written once.
+--
+-- kr_measures(as_of, cycles, review) returns one row per key result of the listed cycles with:
 --   current        latest check-in value with week <= as_of, else Start
 --   progress       (current - Start) / (Target - Start), raw; progress_clamped in [0, 1]
 --   expected       elapsed share of the cycle window, clamped to [0, 1]
---   status         'on track' / 'at risk' / 'off track' (okr_status below)
+--   status         on track / at risk / off track (okr_status below)
 --   stalled        list of reasons, only for KRs whose cycle contains as_of
 --   weeks_since_change  whole weeks since the last check-in that changed the value
 --   elapsed_weeks / checked_weeks  for check-in discipline
 
-CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, on_track_margin, at_risk_margin) AS
+CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, review) AS
     CASE
         WHEN progress IS NULL OR expected IS NULL THEN NULL
-        WHEN progress >= expected - on_track_margin THEN 'on track'
-        WHEN progress >= expected - at_risk_margin THEN 'at risk'
-        ELSE 'off track'
+        WHEN progress >= expected - review['on_track_margin'] THEN review['statuses'][1]
+        WHEN progress >= expected - review['at_risk_margin'] THEN review['statuses'][2]
+        ELSE review['statuses'][3]
     END;
 
 CREATE OR REPLACE TEMP MACRO clamp01(x) AS greatest(0.0, least(1.0, x));
 
 -- Group measures, used inside GROUP BY queries over kr_measures rows:
 -- the share of key results on track, and check-in discipline (checked weeks / elapsed weeks, pooled).
-CREATE OR REPLACE TEMP MACRO on_track_share(status) AS avg(CAST(status = 'on track' AS DOUBLE));
+CREATE OR REPLACE TEMP MACRO on_track_share(status, review) AS avg(CAST(status = review['statuses'][1] AS DOUBLE));
 CREATE OR REPLACE TEMP MACRO checkin_discipline(checked_weeks, elapsed_weeks) AS
     sum(checked_weeks) / nullif(sum(elapsed_weeks), 0);
 -- A value stream's progress is the mean clamped progress of its KRs, its expected the mean expected.
 CREATE OR REPLACE TEMP MACRO stream_progress(progress_clamped) AS avg(progress_clamped);
 CREATE OR REPLACE TEMP MACRO stream_expected(expected) AS avg(expected);
-CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, on_track_margin, at_risk_margin) AS
-    okr_status(stream_progress(progress_clamped), stream_expected(expected), on_track_margin, at_risk_margin);
+CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, review) AS
+    okr_status(stream_progress(progress_clamped), stream_expected(expected), review);
 
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
 CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
@@ -39,11 +44,10 @@ CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
          ELSE clamp01(date_diff('day', start_date, CAST(as_of AS DATE)) / date_diff('day', start_date, end_date))
     END;
 
-CREATE OR REPLACE TEMP MACRO kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins,
-                                         no_checkin_days, flat_elapsed) AS TABLE
+CREATE OR REPLACE TEMP MACRO kr_measures(as_of, cycles, review) AS TABLE
 WITH kr AS (
     SELECT k.kr_id, k.objective_id, o.objective, o.cycle, o.value_stream, o.theme, k.team,
-           coalesce(t.mode, 'Unknown') AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
+           coalesce(t.mode, review['modes'][-1]) AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
            k."row", c.start_date, c.end_date,
            CAST(as_of AS DATE) AS as_of_date,
            cycle_elapsed(c.start_date, c.end_date, as_of) AS expected
@@ -65,11 +69,11 @@ per_kr AS (
            arg_max(value, week) AS latest_value,
            max(week) AS last_checkin,
            count(*) AS checked_weeks,
-           count(*) FILTER (WHERE recency <= movement_checkins) AS recent_checkins,
-           count(DISTINCT value) FILTER (WHERE recency <= movement_checkins) AS recent_values,
+           count(*) FILTER (WHERE recency <= review['movement_checkins']) AS recent_checkins,
+           count(DISTINCT value) FILTER (WHERE recency <= review['movement_checkins']) AS recent_values,
            max(week) FILTER (WHERE value <> before) AS last_change,
            -- check-ins whose week starts in the no_checkin_days before as_of
-           count(*) FILTER (WHERE week >= CAST(as_of AS DATE) - CAST(no_checkin_days AS INTEGER)) AS window_checkins
+           count(*) FILTER (WHERE week >= CAST(as_of AS DATE) - CAST(review['no_checkin_days'] AS INTEGER)) AS window_checkins
     FROM seen GROUP BY kr_id
 ),
 measured AS (
@@ -93,30 +97,30 @@ measured AS (
 )
 SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        clamp01(m.progress) AS progress_clamped,
-       okr_status(clamp01(m.progress), m.expected, on_track_margin, at_risk_margin) AS status,
+       okr_status(clamp01(m.progress), m.expected, review) AS status,
        list_filter([
-           CASE WHEN m.in_cycle AND m.recent_checkins >= movement_checkins AND m.recent_values = 1
-                THEN 'no movement' END,
-           CASE WHEN m.in_cycle AND m.as_of_date - m.start_date >= no_checkin_days AND m.window_checkins = 0
-                THEN 'no check-in' END,
-           CASE WHEN m.in_cycle AND m.expected >= flat_elapsed AND clamp01(m.progress) = 0
-                THEN 'flat at zero' END
+           CASE WHEN m.in_cycle AND m.recent_checkins >= review['movement_checkins'] AND m.recent_values = 1
+                THEN review['stall_reasons'][1] END,  -- no movement
+           CASE WHEN m.in_cycle AND m.as_of_date - m.start_date >= review['no_checkin_days']
+                     AND m.window_checkins = 0
+                THEN review['stall_reasons'][2] END,  -- no check-in
+           CASE WHEN m.in_cycle AND m.expected >= review['flat_elapsed'] AND clamp01(m.progress) = 0
+                THEN review['stall_reasons'][3] END  -- flat at zero
        ], lambda reason: reason IS NOT NULL) AS stalled,
        date_diff('day', m.last_change, m.as_of_date) // 7 AS weeks_since_change
 FROM measured AS m;
 
--- stream_measures(as_of, cycles, thresholds...) returns one row per value stream and cycle:
+-- stream_measures(as_of, cycles, review) returns one row per value stream and cycle:
 --   progress = mean clamped progress of its KRs; expected = their mean expected; status by okr_status.
-CREATE OR REPLACE TEMP MACRO stream_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins,
-                                             no_checkin_days, flat_elapsed) AS TABLE
+CREATE OR REPLACE TEMP MACRO stream_measures(as_of, cycles, review) AS TABLE
 SELECT value_stream, cycle,
        stream_progress(progress_clamped) AS progress,
        stream_expected(expected) AS expected,
-       stream_status(progress_clamped, expected, on_track_margin, at_risk_margin) AS status,
+       stream_status(progress_clamped, expected, review) AS status,
        count(*) AS key_results,
        count(DISTINCT objective_id) AS objectives,
        list(DISTINCT team ORDER BY team) AS teams,
-       count(*) FILTER (WHERE status = 'on track') AS on_track,
+       count(*) FILTER (WHERE status = review['statuses'][1]) AS on_track,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
-FROM kr_measures(as_of, cycles, on_track_margin, at_risk_margin, movement_checkins, no_checkin_days, flat_elapsed)
+FROM kr_measures(as_of, cycles, review)
 GROUP BY value_stream, cycle;

@@ -1,9 +1,9 @@
 -- stalled_key_results: stalled KRs of $cycles as of $as_of, filtered; an empty filter list
 -- means "any". Filters: $value_streams, $teams, $modes, $reasons (any of), $min_weeks
--- (weeks since last change). Parameters also: the thresholds of kr_measures.
+-- (weeks since last change). Parameters also: $review (the thresholds and words in force).
 SELECT kr_id, key_result, value_stream, team, mode, stalled, weeks_since_change, start_value, current, target,
        progress, expected, status, last_checkin, "row"
-FROM kr_measures($as_of, $cycles, $on_track_margin, $at_risk_margin, $movement_checkins, $no_checkin_days, $flat_elapsed)
+FROM kr_measures($as_of, $cycles, $review)
 WHERE list_contains($cycles, cycle)
   AND len(stalled) > 0
   AND (len(CAST($value_streams AS VARCHAR[])) = 0 OR list_contains($value_streams, value_stream))

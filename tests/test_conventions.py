@@ -12,7 +12,8 @@ import pytest
 
 from okra_dash import queries, store
 from okra_dash.cli.main import build_parser
-from okra_dash.figures.review import Review, Thresholds
+from okra_dash.figures.review import REVIEW_WORDS, Review, Thresholds
+from okra_dash.words import ACTION_STATUSES, BANDS, KR_TYPES, MODES, STALL_REASONS, STATUSES, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_FILES = sorted(path.stem for path in (ROOT / "sql").glob("*.sql"))
@@ -91,3 +92,41 @@ def test_every_threshold_is_a_report_option_and_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for name in Thresholds.names():
         assert f"--{name.replace('_', '-')}" in readme, name
+
+
+SHOWN_WORDS = [*STATUSES, *STALL_REASONS, *MODES, *ACTION_STATUSES, *THEMES, *KR_TYPES, *(band for band, _ in BANDS)]
+
+
+def _code(text: str) -> str:
+    return re.sub(r"--[^\n]*|#[^\n]*", "", text)
+
+
+@pytest.mark.parametrize("name", SQL_FILES)
+def test_sql_never_spells_a_word_it_returns(name):
+    code = _code(queries.load(name)).lower()
+    assert not [word for word in SHOWN_WORDS if f"'{word.lower()}'" in code]
+
+
+# Example sheets hold the words as teams type them: data, not rules.
+EXAMPLE_SHEETS = {"words.py", "demo.py", "generate.py", "template.py"}
+
+
+def test_python_spells_each_word_only_in_words_py():
+    for path in (ROOT / "okra_dash").rglob("*.py"):
+        if path.name not in EXAMPLE_SHEETS:
+            code = _code(path.read_text())
+            assert not [word for word in SHOWN_WORDS if f'"{word}"' in code or f"'{word}'" in code], path
+
+
+def test_the_figures_return_the_words_bound_to_them(review_db, monkeypatch):
+    # Words come from words.py through $review: other words in, other words out, the same figures.
+    review = Review(store.connect(review_db), dt.date(2026, 1, 31))
+    before = review.key_results()
+    monkeypatch.setitem(REVIEW_WORDS, "statuses", ["green", "amber", "red"])
+    monkeypatch.setitem(REVIEW_WORDS, "stall_reasons", ["flat", "silent", "zero"])
+    after = review.key_results()
+    assert list(after["status"]) == list(before["status"].map(dict(zip(STATUSES, ["green", "amber", "red"]))))
+    renamed = dict(zip(STALL_REASONS, ["flat", "silent", "zero"]))
+    assert [list(reasons) for reasons in after["stalled"]] == [[renamed[r] for r in reasons]
+                                                               for reasons in before["stalled"]]
+    assert before["status"].nunique() >= 2 and any(len(reasons) for reasons in before["stalled"])

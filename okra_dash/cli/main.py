@@ -36,8 +36,9 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m okra_dash",
-                                     description="Sync the OKR sheet into DuckDB and report on it.")
+    # Usage lines name the command as it was typed: the installed `okra-dash`, or `python -m okra_dash`.
+    prog = "okra-dash" if Path(sys.argv[0]).name == "okra-dash" else "python -m okra_dash"
+    parser = _Parser(prog=prog, description="Sync the OKR sheet into DuckDB and report on it.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sync_cmd = commands.add_parser("sync", help="read a workbook into the database",

@@ -16,11 +16,14 @@ import pandas as pd
 
 from okra_dash import queries
 from okra_dash.validate.advice import DEFAULT_FIX, FIXES
-from okra_dash.words import BANDS
+from okra_dash.words import BANDS, DONE, MODES, STALL_REASONS, STATUSES
 
-# The words that SQL needs to return its labels, bound like any other value.
-WORD_PARAMS = {"band_names": [band for band, _ in BANDS], "band_starts": [start for _, start in BANDS],
-               "fix_kinds": list(FIXES), "fix_texts": list(FIXES.values()), "default_fix": DEFAULT_FIX}
+# The words SQL returns as labels, bound into $review with the thresholds (SQL never spells a word).
+REVIEW_WORDS = {"statuses": list(STATUSES), "stall_reasons": list(STALL_REASONS), "modes": list(MODES),
+                "done_status": DONE, "band_names": [band for band, _ in BANDS],
+                "band_starts": [float(start) for _, start in BANDS]}
+# The fix for each kind of data issue (sql/issues.sql).
+ADVICE = {"fix_kinds": list(FIXES), "fix_texts": list(FIXES.values()), "default_fix": DEFAULT_FIX}
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class Review:
 
     @property
     def params(self) -> dict[str, object]:
-        return {"as_of": self.as_of, "cycles": self.cycles, **dataclasses.asdict(self.thresholds), **WORD_PARAMS}
+        review = {**dataclasses.asdict(self.thresholds), **REVIEW_WORDS}
+        return {"as_of": self.as_of, "cycles": self.cycles, "review": review, **ADVICE}
 
     def frame(self, name: str) -> pd.DataFrame:
         """A named query's rows for this review."""

@@ -14,12 +14,12 @@ import random
 from pathlib import Path
 
 from okra_dash.source.workbook import write_tabs
+from okra_dash.words import ACTION_STATUSES
 
 KRS_PER_OBJECTIVE = 4
 MAX_OBJECTIVES_PER_STREAM = 5
 TYPOS = ("4O", "approx 30", "12.5.1", "tbc?")
 PATTERNS = ("moving", "moving", "moving", "stalled", "regressing", "silent", "untouched")
-STATUSES = ("Planned", "In progress", "Done", "Dropped")
 
 
 def quarters(first: dt.date, weeks: int) -> list[tuple[str, dt.date, dt.date]]:
@@ -64,7 +64,8 @@ def generate(krs: int, weeks: int = 52, seed: int = 7, first: dt.date = dt.date(
                             target, rng.choice(("%", "€", "customers", "")), rng.choice(("Outcome", "Output", ""))])
         checkins.append([kr_id] + _values(rng, start, target, week_days, start_day, end_day, typo_share))
         for a in range(rng.choice((0, 0, 1, 2, 3))):
-            actions.append([kr_id, f"Action {a} for {kr_id}", rng.choice(STATUSES), f"Owner {rng.randrange(50)}"])
+            status = rng.choice(ACTION_STATUSES)
+            actions.append([kr_id, f"Action {a} for {kr_id}", status, f"Owner {rng.randrange(50)}"])
     return {
         "Teams": [["Team", "Mode", "Champion"]] + teams,
         "Cycles": [["Cycle", "Start", "End"]] + [[n, s.isoformat(), e.isoformat()] for n, s, e in cycles],

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okra_dash.source.typed import week_start
-from okra_dash.validate.parse import MODES, STATUSES, THEMES, TYPES, calendar_cycle
+from okra_dash.validate.parse import calendar_cycle
+from okra_dash.words import ACTION_STATUSES, KR_TYPES, TEAM_MODES, THEMES
 
 HOW_TO = "How to fill this in"
 ROWS = 2000  # rows below the header that carry validation
@@ -33,18 +34,18 @@ class Rule:
 
 
 RULES = (
-    Rule("Teams", 2, "list", MODES, message="OKR for teams steered by objectives, KPI for operational teams."),
+    Rule("Teams", 2, "list", TEAM_MODES, message="OKR for teams steered by objectives, KPI for operational teams."),
     Rule("Objectives", 5, "list", THEMES, message="Pick the theme the objective serves."),
     Rule("Key results", 2, "range", source="Objectives!A", message="Pick an Objective ID from the Objectives tab."),
     Rule("Key results", 3, "range", source="Teams!A", message="Pick a team from the Teams tab."),
     Rule("Key results", 5, "number", message="Type a number: where the key result starts."),
     Rule("Key results", 6, "number", message="Type a number: where the key result should end."),
-    Rule("Key results", 8, "list", TYPES, message="Outcome (a result) or Output (a deliverable)."),
+    Rule("Key results", 8, "list", KR_TYPES, message="Outcome (a result) or Output (a deliverable)."),
     Rule("Check-ins", 1, "range", source="Key results!A", message="Pick a KR ID from the Key results tab."),
     Rule("Check-ins", WEEK_COLUMNS_FROM, "number", last_column=WEEK_COLUMNS_FROM + 60,
          message="Type this week's number; leave the cell empty when there is no value."),
     Rule("Actions", 1, "range", source="Key results!A", message="Pick a KR ID from the Key results tab."),
-    Rule("Actions", 3, "list", STATUSES, message="Planned, In progress, Done or Dropped."),
+    Rule("Actions", 3, "list", ACTION_STATUSES, message="Planned, In progress, Done or Dropped."),
     Rule("Actions", 5, "date", message="A date, such as 2026-01-05."),
 )
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from okra_dash.ui import pages
+
 _SOURCE, _URL, _PAGE, _KEPT, _WRITTEN, _NOW, _NOTES = ("_state_source", "_state_url", "_state_page", "_state_kept",
                                                        "_state_written", "_state_now", "_state_notes")
 _LEAVING = "_state_leaving"
@@ -102,10 +104,12 @@ def finish() -> None:
 
 
 def switch_to(page: str, **params: object) -> None:
-    """Open another page with this run's shared choices (date, cycles) and these parameters in its link."""
+    """Open another page (by its file's name) with this run's shared choices (date, cycles) and these parameters
+    in its link."""
     shared = {name: values for name, values in st.session_state.get(_NOW, {}).items() if name in ("as_of", "cycle")}
     st.session_state[_LEAVING] = True
-    st.switch_page(page, query_params={**shared, **{name: [str(value)] for name, value in params.items()}})
+    wanted = {name: [str(value)] for name, value in params.items()}
+    st.switch_page(pages.FOLDER / f"{page}.py", query_params={**shared, **wanted})
 
 
 def stop() -> None:

@@ -19,11 +19,8 @@ from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
 from okra_dash.validate.checkins import read_checkins
 from okra_dash.validate.table import Issues, Table
+from okra_dash.words import ACTION_STATUSES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
 
-MODES = ("OKR", "KPI")
-THEMES = ("Profit", "Productivity", "Customer experience", "Employee experience", "Other")
-TYPES = ("Outcome", "Output")
-STATUSES = ("Planned", "In progress", "Done", "Dropped")
 MAX_CYCLE_DAYS = 184  # "a cycle may be up to 6 months"
 
 _CALENDAR_CYCLE = re.compile(r"^(\d{4})-([QH])([1-4])$", re.IGNORECASE)
@@ -116,7 +113,7 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
         if not _new_id(table, row, "Team", team, teams, "team name"):
             continue
         try:
-            mode = cells.word(cell["Mode"], MODES, "mode")
+            mode = cells.word(cell["Mode"], TEAM_MODES, "mode")
         except CellError as error:
             table.issue(row, "Mode", cell["Mode"], f"Mode {error}; the team counts as Unknown", error.kind)
             mode = None
@@ -124,7 +121,7 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
             if mode is None:
                 table.issue(row, "Mode", "", "the team has no Mode (OKR or KPI); it counts as Unknown",
                             "missing_value")
-        teams[team] = {"team": team, "mode": mode or "Unknown",
+        teams[team] = {"team": team, "mode": mode or UNKNOWN_MODE,
                        "champion": cells.text(cell.get("Champion")) or None, "row": row}
     return pd.DataFrame(list(teams.values()), columns=["team", "mode", "champion", "row"])
 
@@ -223,15 +220,15 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: 
                     [name for name in sorted(known_teams) if name.casefold() == team.casefold()]
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 table.issue(row, "Team", team, f"team '{team}' is not in the Teams tab{hint}; it counts as mode "
-                                               "Unknown", "unknown_team")
+                                               f"{UNKNOWN_MODE}", "unknown_team")
             else:
-                table.issue(row, "Team", team, "the key result has no Team; it counts as mode Unknown",
+                table.issue(row, "Team", team, f"the key result has no Team; it counts as mode {UNKNOWN_MODE}",
                             "missing_value")
         try:
-            kr_type = cells.word(cell.get("Type"), TYPES, "type") or "Outcome"
+            kr_type = cells.word(cell.get("Type"), KR_TYPES, "type") or KR_TYPES[0]
         except CellError as error:
-            table.issue(row, "Type", cell.get("Type"), f"Type {error}; it counts as Outcome", error.kind)
-            kr_type = "Outcome"
+            table.issue(row, "Type", cell.get("Type"), f"Type {error}; it counts as {KR_TYPES[0]}", error.kind)
+            kr_type = KR_TYPES[0]
         krs[kr_id] = {"kr_id": kr_id, "objective_id": objective_id, "team": team,
                       "key_result": cells.text(cell["Key result"]), "start_value": start_value,
                       "target": target, "unit": cells.text(cell.get("Unit")) or None,
@@ -261,7 +258,7 @@ def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues
                 table.issue(row, "KR ID", kr_id, "the action has no KR ID; it was left out", "missing_value")
             continue
         try:
-            status = cells.word(cell["Status"], STATUSES, "status")
+            status = cells.word(cell["Status"], ACTION_STATUSES, "status")
         except CellError as error:
             table.issue(row, "Status", cell["Status"], f"Status {error}; it was left blank", error.kind)
             status = None

@@ -58,6 +58,6 @@ st.caption("Select a row to open the key result, week by week.")
 rows = picked.selection.rows if picked else []
 if rows:
     kr = stalled.iloc[rows[0]]
-    state.switch_to("okra_dash/ui/pages/value_streams.py", stream=kr["value_stream"], kr=kr["kr_id"])
+    state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
 st.download_button("Download CSV", stalled_csv(stalled), key="download",
                    file_name=f"stalled-krs-{view.as_of:%Y-%m-%d}.csv", mime="text/csv", icon=":material/download:")
