@@ -19,6 +19,7 @@ FIXES = {
     "unknown_objective": "Add the objective to the Objectives tab, or correct the Objective ID here.",
     "objective_left_out": "Fix the objective's own row in the Objectives tab (see the problem); its key results "
                           "then load too.",
+    "cycle_left_out": "Fix the cycle's own row in the Cycles tab (see the problem); its objectives then load too.",
     "unknown_kr": "Add the key result to the Key results tab, or correct the KR ID here.",
     "values_without_id": "Type the KR ID at the start of the row.",
     "outside_cycle": "Move the value to a week column inside the key result's cycle.",

@@ -82,27 +82,32 @@ def _new_id(table: Table, row: int, column: str, value: str, seen: dict | set, w
     return True
 
 
-def _cycles(book: Workbook, issues: Issues) -> dict[str, tuple[dt.date, dt.date]]:
+def _cycles(book: Workbook, issues: Issues) -> tuple[dict[str, tuple[dt.date, dt.date]], dict[str, int]]:
+    """The cycles defined in the Cycles tab, and the rows of those left out (their objectives say so)."""
     defined: dict[str, tuple[dt.date, dt.date]] = {}
+    left_out: dict[str, int] = {}
     table = Table.optional_tab("Cycles", book.tabs.get("Cycles"), ("Cycle", "Start", "End"), (), issues)
     if table is None:
-        return defined
+        return defined, left_out
     for row, cell in table.records():
         name = cells.text(cell["Cycle"])
         if not _new_id(table, row, "Cycle", name, defined, "cycle name"):
             continue
         window = _required(table, row, cell, ("Start", "End"), cells.date, "the cycle")
         if window is None:
+            left_out.setdefault(name, row)
             continue
         start, end = window
         if end < start:
             table.issue(row, "End", cell["End"], "End is before Start; the cycle was left out", "end_before_start")
+            left_out.setdefault(name, row)
         elif (end - start).days > MAX_CYCLE_DAYS:
             table.issue(row, "End", cell["End"], "the cycle is longer than 6 months; it was left out",
                         "cycle_too_long")
+            left_out.setdefault(name, row)
         else:
             defined[name] = (start, end)
-    return defined
+    return defined, left_out
 
 
 def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
@@ -126,7 +131,8 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
     return pd.DataFrame(list(teams.values()), columns=["team", "mode", "champion", "row"])
 
 
-def _objectives(book: Workbook, cycles: dict, issues: Issues) -> tuple[pd.DataFrame, dict[str, str]]:
+def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
+                issues: Issues) -> tuple[pd.DataFrame, dict[str, str]]:
     """The loadable objectives, and for each one left out, why (its key results say so)."""
     table = Table("Objectives", book.tabs["Objectives"],
                   ("Objective ID", "Cycle", "Value stream", "Objective"), ("Theme", "Owner"), issues)
@@ -143,6 +149,9 @@ def _objectives(book: Workbook, cycles: dict, issues: Issues) -> tuple[pd.DataFr
             if window is None:
                 if not cycle:
                     problem, kind = "the objective has no Cycle", "missing_value"
+                elif cycle in left_out_cycles:
+                    problem = f"cycle '{cycle}' was left out (Cycles row {left_out_cycles[cycle]} says why)"
+                    kind = "cycle_left_out"
                 elif _CALENDAR_CYCLE.match(cycle) and cycle[:4].isdigit() and not (
                         cells.PLAUSIBLE_YEARS[0] <= int(cycle[:4]) <= cells.PLAUSIBLE_YEARS[1]):
                     problem, kind = f"cycle '{cycle}' has a year that cannot be meant", "implausible_date"
@@ -277,9 +286,9 @@ def parse(book: Workbook) -> Parsed:
     issues = Issues()
     for tab, problem in book.problems:
         issues.add(tab, 1, "", "", problem, "unreadable_tab")
-    cycles = _cycles(book, issues)
+    cycles, left_out_cycles = _cycles(book, issues)
     teams = _teams(book, issues)
-    objectives, left_out_objectives = _objectives(book, cycles, issues)
+    objectives, left_out_objectives = _objectives(book, cycles, left_out_cycles, issues)
     key_results, left_out = _key_results(book, objectives, left_out_objectives, teams, issues)
     windows = (key_results[["kr_id", "objective_id"]]
                .merge(objectives[["objective_id", "cycle"]], on="objective_id")
