@@ -12,8 +12,8 @@ import pytest
 
 from okra_dash import store
 from okra_dash.figures.review import Review
-from okra_dash.source.workbook import write_tabs
 from okra_dash.sync import sync
+from okra_dash.tools.generate import write as write_tabs
 
 DATA = Path(__file__).parent / "data"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}

@@ -86,7 +86,7 @@ def test_a_link_with_unknown_values_shows_the_rest_and_notes_what_it_ignored(rev
 
 def test_the_stalled_csv_has_plain_reasons_rounded_numbers_and_start(review_db):
     review = Review(connect(review_db), dt.date(2026, 1, 31), cycles=["2026-Q1"])
-    frame = review.frame_with("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[], min_weeks=0)
+    frame = review.frame("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[], min_weeks=0)
     frame.loc[frame["kr_id"] == "KR-B", "current"] = 40.00000000000001  # float noise must not reach the file
     frame.loc[frame["kr_id"] == "KR-D", "key_result"] = "=HYPERLINK(\"http://x\")"
     rows = list(csv.DictReader(io.StringIO(stalled_csv(frame))))

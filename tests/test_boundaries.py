@@ -37,6 +37,7 @@ KRS = {
     "SILENT": ("Fresh", "Fresh", None, 0, 10),  # no check-in since the cycle began 14 days ago
     "EDGE-WEEK": ("Fresh", "Fresh", 1, 0, 10),  # checked in the week starting exactly 14 days ago
     "FLAT": ("Third", "Third", 0, 0, 10),  # at zero with exactly a third of the cycle gone
+    "BACKWARDS": ("Third", "Third", -1, 0, 10),  # below its start: progress -0.1, clamped to zero
     "MISSED": ("2026-Q1", "Retro", 4.9, 0, 10),  # closed cycle: final achievement 0.49
     "LESSON": ("2026-Q1", "Retro", 5, 0, 10),  # 0.5: estimation lesson
     "LESSON-TOP": ("2026-Q1", "Retro", 6.9, 0, 10),  # 0.69
@@ -85,7 +86,7 @@ def edge_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def krs(edge_db):
     cycles = ["Pace", "Fresh", "Third", "Longest"]
-    return review_of(edge_db, AS_OF, cycles=cycles).key_results().set_index("kr_id")
+    return review_of(edge_db, AS_OF, cycles=cycles).frame("key_results").set_index("kr_id")
 
 
 def test_the_pace_cycle_is_exactly_half_way(krs):
@@ -101,7 +102,7 @@ def test_a_key_result_exactly_at_a_margin_takes_the_better_status(krs, kr_id, st
 
 def test_a_stream_exactly_at_the_margin_is_on_pace_and_one_just_under_is_behind(edge_db):
     review = review_of(edge_db, AS_OF, cycles=["Pace"])
-    streams = review.value_streams().set_index("value_stream")["status"].to_dict()
+    streams = review.frame("value_streams").set_index("value_stream")["status"].to_dict()
     assert streams == {"On the edge": "on track", "Just under": "at risk", "Risk edge": "at risk",
                        "Risk under": "off track"}
     now = review.frame("headline").set_index("moment").loc["now"]
@@ -117,6 +118,8 @@ def test_no_check_in_exactly_fourteen_days_into_the_cycle_and_a_check_in_exactly
 def test_flat_at_zero_from_exactly_a_third_of_the_cycle(krs):
     assert "flat at zero" in list(krs.loc["FLAT", "stalled"])
     assert "no movement" in list(krs.loc["FLAT", "stalled"])  # four equal check-ins
+    assert list(krs.loc["BACKWARDS", "stalled"]) == ["flat at zero"]  # moving, but still no progress
+    assert krs.loc["BACKWARDS", "progress"] == -0.1
 
 
 def test_one_key_result_in_each_retrospective_band_at_its_lower_edge(edge_db):
@@ -128,7 +131,7 @@ def test_one_key_result_in_each_retrospective_band_at_its_lower_edge(edge_db):
 
 def test_a_cycle_of_the_maximum_length_loads_and_one_day_longer_is_an_issue(edge_db, krs):
     assert "LONGEST" in krs.index
-    issues = review_of(edge_db, AS_OF, cycles=["Pace"]).issues()
+    issues = review_of(edge_db, AS_OF, cycles=["Pace"]).frame("issues")
     too_long = issues[issues["kind"] == "cycle_too_long"]
     assert list(too_long["row"]) == [6]
     assert issues["kind"].value_counts().to_dict() == {"cycle_too_long": 1, "cycle_left_out": 1}
@@ -151,7 +154,7 @@ def test_the_csv_export_defuses_every_formula_start(typed):
 
 def test_the_stalled_export_defuses_sheet_text(edge_db):
     review = review_of(edge_db, AS_OF, cycles=["Fresh"])
-    stalled = review.frame_with("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[],
+    stalled = review.frame("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[],
                                 min_weeks=0)
     stalled.loc[:, "key_result"] = "=1+1"
     text = stalled_csv(stalled)

@@ -121,10 +121,10 @@ def test_python_spells_each_word_only_in_words_py():
 def test_the_figures_return_the_words_bound_to_them(review_db, monkeypatch):
     # Words come from words.py through $review: other words in, other words out, the same figures.
     review = Review(store.connect(review_db), dt.date(2026, 1, 31))
-    before = review.key_results()
+    before = review.frame("key_results")
     monkeypatch.setitem(REVIEW_WORDS, "statuses", ["green", "amber", "red"])
     monkeypatch.setitem(REVIEW_WORDS, "stall_reasons", ["flat", "silent", "zero"])
-    after = review.key_results()
+    after = review.frame("key_results")
     assert list(after["status"]) == list(before["status"].map(dict(zip(STATUSES, ["green", "amber", "red"]))))
     renamed = dict(zip(STALL_REASONS, ["flat", "silent", "zero"]))
     assert [list(reasons) for reasons in after["stalled"]] == [[renamed[r] for r in reasons]

@@ -27,7 +27,7 @@ def test_the_current_cycle_is_in_progress_on_the_day_the_demo_is_loaded(demo_rev
 
 
 def test_the_demo_has_both_modes_every_stall_reason_and_a_closed_previous_cycle(demo_review):
-    krs = demo_review.key_results()
+    krs = demo_review.frame("key_results")
     assert set(krs["mode"]) >= {"OKR", "KPI"}
     reasons = {reason for stalled in krs["stalled"] for reason in stalled}
     assert reasons == {"no movement", "no check-in", "flat at zero"}
@@ -38,8 +38,8 @@ def test_the_demo_has_both_modes_every_stall_reason_and_a_closed_previous_cycle(
 
 
 def test_the_demo_shows_busy_without_results_focus_and_a_few_typing_mistakes(demo_review):
-    assert demo_review.busy_without_results()["kr_id"].tolist() == ["KR13"]
-    assert demo_review.focus()[["value_stream", "objectives"]].values.tolist() == [["Customer experience", 6]]
-    issues = demo_review.issues()
+    assert demo_review.frame("busy_without_results")["kr_id"].tolist() == ["KR13"]
+    assert demo_review.frame("focus")[["value_stream", "objectives"]].values.tolist() == [["Customer experience", 6]]
+    issues = demo_review.frame("issues")
     assert 5 <= len(issues) <= 10
     assert {"Key results", "Check-ins", "Actions"} <= set(issues["tab"])

@@ -37,7 +37,7 @@ def test_a_google_sheet_syncs_to_the_hand_computed_figures_in_two_requests(fake,
     sync(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0", db)
     assert len(fake.requests) == 2
     assert fake.kinds == ["metadata", "grid"]
-    krs = review_of(db, AS_OF).key_results().set_index("kr_id")
+    krs = review_of(db, AS_OF).frame("key_results").set_index("kr_id")
     for kr_id, (current, progress, _, status, _, _) in EXPECTED.items():
         assert (krs.loc[kr_id, "current"], krs.loc[kr_id, "status"]) == (current, status)
         assert krs.loc[kr_id, "progress"] == pytest.approx(progress)

@@ -32,7 +32,7 @@ EXPECTED = {
 
 @pytest.fixture
 def krs(review_db):
-    frame = review_of(review_db, AS_OF).key_results()
+    frame = review_of(review_db, AS_OF).frame("key_results")
     return {row["kr_id"]: row for row in frame.to_dict("records")}
 
 
@@ -60,7 +60,7 @@ def test_a_key_result_of_an_unknown_team_counts_as_mode_unknown(krs):
 
 def test_an_as_of_date_before_the_latest_check_in_uses_only_the_weeks_started_by_then(review_db):
     # Tuesday Jan 20: the week of Jan 19 has started, the week of Jan 26 has not.
-    krs = review_of(review_db, dt.date(2026, 1, 20)).key_results().set_index("kr_id")
+    krs = review_of(review_db, dt.date(2026, 1, 20)).frame("key_results").set_index("kr_id")
     assert krs.loc["KR-A", "current"] == 30
     assert krs.loc["KR-A", "expected"] == pytest.approx(19 / 89)
     assert krs.loc["KR-F", "current"] == 0  # its only check-in is in the week of Jan 26
@@ -68,7 +68,7 @@ def test_an_as_of_date_before_the_latest_check_in_uses_only_the_weeks_started_by
 
 
 def test_value_stream_progress_is_the_mean_clamped_progress_of_its_key_results(review_db):
-    streams = review_of(review_db, AS_OF).value_streams().set_index(["value_stream", "cycle"])
+    streams = review_of(review_db, AS_OF).frame("value_streams").set_index(["value_stream", "cycle"])
     cx = streams.loc[("Customer experience", "2026-Q1")]
     assert cx["progress"] == pytest.approx((0.40 + 0.25 + 0.30) / 3)
     assert cx["expected"] == pytest.approx(Q1)
@@ -84,14 +84,14 @@ def test_status_thresholds_are_configurable(review_db):
     from okra_dash.figures.review import Thresholds
 
     strict = Thresholds(on_track_margin=0.0, at_risk_margin=0.05)
-    krs = review_of(review_db, AS_OF, thresholds=strict).key_results().set_index("kr_id")
+    krs = review_of(review_db, AS_OF, thresholds=strict).frame("key_results").set_index("kr_id")
     assert krs.loc["KR-A", "status"] == "on track"  # 0.40 >= 0.337
     assert krs.loc["KR-B", "status"] == "off track"  # 0.25 < 0.337 - 0.05
     assert krs.loc["KR-F", "status"] == "at risk"  # 0.30 >= 0.287
 
 
 def test_the_split_compares_okr_kpi_and_unknown_teams(review_db):
-    split = review_of(review_db, AS_OF).split().set_index("mode")
+    split = review_of(review_db, AS_OF).frame("split").set_index("mode")
     assert list(split.index) == ["OKR", "KPI", "Unknown"]
     okr, kpi, unknown = split.loc["OKR"], split.loc["KPI"], split.loc["Unknown"]
     assert (okr["teams"], okr["key_results"]) == (2, 4)
@@ -108,13 +108,13 @@ def test_the_split_compares_okr_kpi_and_unknown_teams(review_db):
 
 
 def test_busy_without_results_needs_three_done_actions_and_off_track(review_db):
-    busy = review_of(review_db, AS_OF).busy_without_results()
+    busy = review_of(review_db, AS_OF).frame("busy_without_results")
     # KR-A also has 3 actions done, but it is on track.
     assert busy[["kr_id", "done_actions"]].values.tolist() == [["KR-E", 3]]
 
 
 def test_changes_since_last_week_list_status_moves_and_new_stalls(review_db):
-    changes = review_of(review_db, AS_OF).changes().set_index("kr_id")
+    changes = review_of(review_db, AS_OF).frame("changes").set_index("kr_id")
     assert sorted(changes.index) == ["KR-B", "KR-C", "KR-D", "KR-E", "KR-F"]
     assert list(changes.loc["KR-B", "new_stalls"]) == ["no movement"]
     assert list(changes.loc["KR-C", "new_stalls"]) == ["no check-in"]
@@ -125,16 +125,16 @@ def test_changes_since_last_week_list_status_moves_and_new_stalls(review_db):
 def test_stalls_are_only_flagged_for_cycles_that_contain_the_date(review_db):
     # After Q1 ended, its KRs are no longer "stalled": the cycle is closed.
     review = review_of(review_db, dt.date(2026, 4, 15), cycles=["2026-Q1"])
-    krs = review.key_results()
+    krs = review.frame("key_results")
     assert krs["expected"].tolist() == [1.0] * 6
     assert all(len(reasons) == 0 for reasons in krs["stalled"])
 
 
 def test_no_check_in_waits_until_the_cycle_is_two_weeks_old(review_db):
     # Jan 10: Q1 started 9 days ago, so KR-E (never checked in) is not yet "no check-in".
-    krs = review_of(review_db, dt.date(2026, 1, 10)).key_results().set_index("kr_id")
+    krs = review_of(review_db, dt.date(2026, 1, 10)).frame("key_results").set_index("kr_id")
     assert list(krs.loc["KR-E", "stalled"]) == []
-    krs = review_of(review_db, dt.date(2026, 1, 15)).key_results().set_index("kr_id")
+    krs = review_of(review_db, dt.date(2026, 1, 15)).frame("key_results").set_index("kr_id")
     assert list(krs.loc["KR-E", "stalled"]) == ["no check-in"]
 
 
@@ -146,11 +146,11 @@ def test_a_value_stream_with_more_than_five_objectives_in_a_cycle_is_a_focus_war
     tabs["Objectives"] += [[f"X{i}", "2026-Q1", "Customer experience", "More", "", ""] for i in range(5)]
     db = tmp_path / "okra.duckdb"
     sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
-    focus = review_of(db, AS_OF).focus()
+    focus = review_of(db, AS_OF).frame("focus")
     assert focus[["value_stream", "cycle", "objectives"]].values.tolist() == [["Customer experience", "2026-Q1", 6]]
     from okra_dash.figures.review import Thresholds
 
-    assert review_of(db, AS_OF, thresholds=Thresholds(focus_max_objectives=6)).focus().empty
+    assert review_of(db, AS_OF, thresholds=Thresholds(focus_max_objectives=6)).frame("focus").empty
 
 
 def test_the_headline_counts_now_and_a_week_earlier(review_db):
@@ -165,7 +165,7 @@ def test_the_headline_counts_now_and_a_week_earlier(review_db):
 
 def test_a_key_results_weekly_values_come_with_the_linear_pace(review_db):
     review = review_of(review_db, AS_OF)
-    weeks = review.frame_with("kr_checkins", kr_id="KR-C")
+    weeks = review.frame("kr_checkins", kr_id="KR-C")
     assert weeks["value"].tolist() == [12.0, 25.0]
     # Pace from 10 on Jan 1 to 20 on Mar 31: Jan 5 is 4/89 of the way, Jan 12 is 11/89.
     assert weeks["pace"].tolist() == pytest.approx([10 + 10 * 4 / 89, 10 + 10 * 11 / 89])
@@ -176,7 +176,7 @@ def test_the_stalled_list_filters_by_stream_team_mode_reason_and_weeks(review_db
     everything = {"value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
 
     def stalled(**change):
-        return sorted(review.frame_with("stalled_key_results", **{**everything, **change})["kr_id"])
+        return sorted(review.frame("stalled_key_results", **{**everything, **change})["kr_id"])
 
     assert stalled() == ["KR-B", "KR-C", "KR-D", "KR-E"]
     assert stalled(value_streams=["Customer experience"]) == ["KR-B"]
@@ -202,12 +202,12 @@ def test_the_retrospective_bands_final_achievement(review_db):
 
 
 def test_projected_end_is_where_the_value_lands_at_its_rate_so_far(review_db):
-    krs = review_of(review_db, AS_OF).key_results().set_index("kr_id")
+    krs = review_of(review_db, AS_OF).frame("key_results").set_index("kr_id")
     # KR-A: from 0 to 40 in 30 of the quarter's 89 days: 0 + 40 / (30 / 89) = 118.67 by 31 March.
     assert krs.loc["KR-A", "projected_end"] == pytest.approx(40 / (30 / 89))
     # KR-B, lower is better: from 50 to 40 so far, so 50 - 10 / (30 / 89) = 20.33.
     assert krs.loc["KR-B", "projected_end"] == pytest.approx(50 - 10 / (30 / 89))
     # Before a tenth of a cycle has passed there is no rate to speak of: KR-G's half-year is 14% through,
     # and a date in its first week gives none.
-    early = review_of(review_db, dt.date(2026, 1, 10)).key_results().set_index("kr_id")
+    early = review_of(review_db, dt.date(2026, 1, 10)).frame("key_results").set_index("kr_id")
     assert pd.isna(early.loc["KR-G", "projected_end"])

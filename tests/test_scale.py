@@ -31,8 +31,8 @@ def test_the_generated_workbook_keeps_the_focus_rule_and_has_both_modes_and_all_
     db = tmp_path / "okra.duckdb"
     sync(google.workbook("bench", *api_payload(tabs)), db)
     review = review_of(db, __import__("datetime").date(2026, 9, 20))  # 88% into Q3
-    assert review.focus().empty
-    krs = review.key_results()
+    assert review.frame("focus").empty
+    krs = review.frame("key_results")
     assert set(krs["mode"]) == {"OKR", "KPI"}
     reasons = {reason for stalled in krs["stalled"] for reason in stalled}
     assert reasons == {"no movement", "no check-in", "flat at zero"}

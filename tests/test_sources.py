@@ -14,7 +14,7 @@ from tests.test_measures import AS_OF, EXPECTED
 
 
 def measures(db):
-    frame = review_of(db, AS_OF).key_results().set_index("kr_id")
+    frame = review_of(db, AS_OF).frame("key_results").set_index("kr_id")
     return {kr_id: (row["current"], round(row["progress"], 6), row["status"], list(row["stalled"]))
             for kr_id, row in frame.iterrows()}
 

@@ -24,7 +24,7 @@ def sync_with_target(tmp_path, tabs, target, now, name="book"):
 
 def test_each_sync_is_logged_with_source_rows_issues_and_duration(review_db):
     sync(str(REVIEW), review_db)
-    log = Review(store.connect(review_db), dt.date(2026, 1, 31)).sync_log()
+    log = Review(store.connect(review_db), dt.date(2026, 1, 31)).frame("sync_log")
     assert log["sync_id"].tolist() == [2, 1]
     latest = log.iloc[0]
     assert latest["source"] == str(REVIEW)
@@ -39,7 +39,7 @@ def test_a_target_changed_after_the_cycle_started_is_a_moved_target(tmp_path, ta
     sync_with_target(tmp_path, tabs, "100", dt.datetime(2026, 1, 10, 9))  # unchanged: nothing recorded
     sync_with_target(tmp_path, tabs, "80", dt.datetime(2026, 1, 20, 9))
     review = Review(store.connect(tmp_path / "okra.duckdb"), dt.date(2026, 1, 31))
-    moved = review.moved_targets()
+    moved = review.frame("moved_targets")
     assert moved[["kr_id", "previous_target", "new_target"]].values.tolist() == [["KR-A", 100.0, 80.0]]
     assert moved["seen_at"].iloc[0] == dt.datetime(2026, 1, 20, 9)
     history = review.con.execute("SELECT count(*) FROM kr_history WHERE kr_id = 'KR-A'").fetchall()
@@ -50,7 +50,7 @@ def test_a_target_agreed_before_the_cycle_started_is_not_a_moved_target(tmp_path
     sync_with_target(tmp_path, tabs, "100", dt.datetime(2025, 12, 1))
     sync_with_target(tmp_path, tabs, "80", Q1_START)  # still planning: Q1 starts on Jan 1
     review = Review(store.connect(tmp_path / "okra.duckdb"), dt.date(2026, 1, 31))
-    assert review.moved_targets().empty
+    assert review.frame("moved_targets").empty
 
 
 def test_a_reader_keeps_its_complete_snapshot_while_a_sync_swaps_the_file(tmp_path, tabs):

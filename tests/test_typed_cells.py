@@ -80,7 +80,7 @@ def synced_three_ways(tmp_path, tabs, typed, sheet_api) -> dict[str, Path]:
 
 
 def kr_a(db: Path) -> dict:
-    krs = review_of(db, AS_OF).key_results().set_index("kr_id")
+    krs = review_of(db, AS_OF).frame("key_results").set_index("kr_id")
     return krs.loc["KR-A"].to_dict()
 
 

@@ -171,7 +171,7 @@ def _write_back(key: str, db: Path) -> None:
 
     con = store.connect(db)
     try:
-        issues = report.records(Review(con, dt.date.today()).issues())
+        issues = report.records(Review(con, dt.date.today()).frame("issues"))
         gids = dict(con.execute("SELECT tab, gid FROM source_tabs").fetchall())
     finally:
         con.close()

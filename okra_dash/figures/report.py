@@ -59,9 +59,9 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]
 
 def report(review: Review) -> dict:
     """Everything the review shows as of its date, as plain data."""
-    key_results = review.key_results().rename(columns={"start_value": "start"})
-    split = review.split()
-    last = review.sync_log().head(1)
+    key_results = review.frame("key_results").rename(columns={"start_value": "start"})
+    split = review.frame("split")
+    last = review.frame("sync_log").head(1)
     return {
         "as_of": review.as_of.isoformat(),
         "cycles": review.cycles,
@@ -71,13 +71,13 @@ def report(review: Review) -> dict:
         "key_results": records(key_results),
         "headline": {row["moment"]: {k: v for k, v in row.items() if k != "moment"}
                      for row in records(review.frame("headline"))},
-        "value_streams": records(review.value_streams()),
+        "value_streams": records(review.frame("value_streams")),
         "split": {row["mode"]: {k: v for k, v in row.items() if k != "mode"} for row in records(split)},
-        "busy_without_results": records(review.busy_without_results()),
-        "focus": records(review.focus()),
-        "moved_targets": records(review.moved_targets()),
-        "changes": records(review.changes()),
-        "issues": records(review.issues(), ["tab", "row", "column", "value", "problem", "kind"]),
+        "busy_without_results": records(review.frame("busy_without_results")),
+        "focus": records(review.frame("focus")),
+        "moved_targets": records(review.frame("moved_targets")),
+        "changes": records(review.frame("changes")),
+        "issues": records(review.frame("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 
 

@@ -73,12 +73,8 @@ class Review:
         review = {**dataclasses.asdict(self.thresholds), **REVIEW_WORDS}
         return {"as_of": self.as_of, "cycles": self.cycles, "review": review, **ADVICE}
 
-    def frame(self, name: str) -> pd.DataFrame:
-        """A named query's rows for this review."""
-        return queries.frame(self.con, name, **self.params)
-
-    def frame_with(self, name: str, **extra: object) -> pd.DataFrame:
-        """A named query that also takes its own parameters (a KR id, filters)."""
+    def frame(self, name: str, **extra: object) -> pd.DataFrame:
+        """A named query's rows for this review, with the query's own parameters (a KR id, filters) if any."""
         return queries.frame(self.con, name, **self.params, **extra)
 
     def unknown_cycles(self) -> list[str]:
@@ -95,29 +91,11 @@ class Review:
         chosen = cycles[cycles["cycle"].isin(self.cycles)]
         return chosen.sort_values(["start_date", "cycle"]).reset_index(drop=True)
 
-    def key_results(self) -> pd.DataFrame:
-        return self.frame("key_results")
 
-    def value_streams(self) -> pd.DataFrame:
-        return self.frame("value_streams")
 
-    def split(self) -> pd.DataFrame:
-        return self.frame("split")
 
-    def busy_without_results(self) -> pd.DataFrame:
-        return self.frame("busy_without_results")
 
-    def focus(self) -> pd.DataFrame:
-        return self.frame("focus")
 
-    def moved_targets(self) -> pd.DataFrame:
-        return self.frame("moved_targets")
 
-    def changes(self) -> pd.DataFrame:
-        return self.frame("changes")
 
-    def issues(self) -> pd.DataFrame:
-        return self.frame("issues")
 
-    def sync_log(self) -> pd.DataFrame:
-        return self.frame("sync_log")

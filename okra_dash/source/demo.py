@@ -8,8 +8,12 @@ carries the typing mistakes real teams make, so every page has something to show
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
+import re
+from importlib import resources
 
 from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import Workbook
@@ -25,59 +29,23 @@ TEAMS = [  # team, mode, champion
     ("Finance", "KPI", "Ivo"),
 ]
 
-# objective id, cycle ("prev" or "cur"), value stream, objective, theme, owner
-OBJECTIVES = [
-    ("P-CX1", "prev", "Customer experience", "Orders arrive when we promised", "Customer experience", "Ben"),
-    ("P-CX2", "prev", "Customer experience", "Checkout that just works", "Customer experience", "Ana"),
-    ("P-BM1", "prev", "Brick-and-mortar stores", "Find the right spot for store one", "Profit", "Chloé"),
-    ("P-EX1", "prev", "Employee experience", "Drivers who stay", "Employee experience", "Eli"),
-    ("P-PR1", "prev", "Profit", "Every order pays for itself", "Profit", "Ivo"),
-    ("CX1", "cur", "Customer experience", "Customers get help in minutes, not hours", "Customer experience", "Femi"),
-    ("CX2", "cur", "Customer experience", "Checkout nobody abandons", "Customer experience", "Ana"),
-    ("CX3", "cur", "Customer experience", "Deliveries on time, every time", "Customer experience", "Ben"),
-    ("CX4", "cur", "Customer experience", "Fresh means fresh", "Customer experience", "Gus"),
-    ("CX5", "cur", "Customer experience", "Customers tell their friends", "Customer experience", "Dev"),
-    ("CX6", "cur", "Customer experience", "An app people love to open", "Customer experience", "Ben"),
-    ("BM1", "cur", "Brick-and-mortar stores", "Open store one to a queue at the door", "Profit", "Chloé"),
-    ("BM2", "cur", "Brick-and-mortar stores", "Stores and delivery feel like one shop", "Customer experience", "Hana"),
-    ("EX1", "cur", "Employee experience", "People who want to stay", "Employee experience", "Eli"),
-    ("PR1", "cur", "Profit", "Growth that pays for itself", "Profit", "Ivo"),
-]
 
+def _table(name: str) -> list[tuple]:
+    """A table of the demo's plan (demo_data/<name>.csv, a sheet's rows as data); numbers read as numbers."""
+    text = resources.files("okra_dash.source").joinpath("demo_data", f"{name}.csv").read_text(encoding="utf-8")
+    return [tuple(_number(cell) for cell in row) for row in list(csv.reader(io.StringIO(text)))[1:]]
+
+
+def _number(cell: str) -> object:
+    if re.fullmatch(r"-?\d+", cell):
+        return int(cell)
+    return float(cell) if re.fullmatch(r"-?\d+\.\d+", cell) else cell
+
+
+# objective id, cycle ("prev" or "cur"), value stream, objective, theme, owner
+OBJECTIVES = _table("objectives")
 # KR id, objective, team, key result, start, target, unit, type, pattern
-KEY_RESULTS = [
-    ("P-KR1", "P-CX1", "Delivery app squad", "On-time deliveries", 78, 92, "%", "Outcome", "steady"),
-    ("P-KR2", "P-CX1", "Fulfilment centre", "Orders picked within 30 minutes", 70, 90, "%", "Outcome", "over"),
-    ("P-KR3", "P-CX2", "Checkout squad", "Checkout conversion", 61, 70, "%", "Outcome", "half"),
-    ("P-KR4", "P-BM1", "Store opening project", "Sites shortlisted and visited", 0, 5, "sites", "Output", "steady"),
-    ("P-KR5", "P-EX1", "People & culture", "Driver retention after 90 days", 55, 70, "%", "Outcome", "half"),
-    ("P-KR6", "P-PR1", "Finance", "Contribution margin per order", 1.2, 2.0, "€", "Outcome", "over"),
-    ("KR1", "CX1", "Support hotline", "Median first response time", 45, 10, "min", "Outcome", "steady"),
-    ("KR2", "CX1", "Support hotline", "Tickets solved at first contact", 52, 75, "%", "Outcome", "lagging"),
-    ("KR3", "CX1", "Suport hotline", "Customer effort score", 3.9, 3.0, "pts", "Outcome", "steady"),
-    ("KR4", "CX2", "Checkout squad", "Checkout conversion", 64, 72, "%", "Outcome", "ahead"),
-    ("KR5", "CX2", "Checkout squad", "Payment errors per 1,000 orders", 12, 4, "errors", "Outcome", "flat"),
-    ("KR6", "CX3", "Delivery app squad", "On-time deliveries", 88, 96, "%", "Outcome", "steady"),
-    ("KR7", "CX3", "Fulfilment centre", "Orders picked within 30 minutes", 85, 95, "%", "Outcome", "behind"),
-    ("KR8", "CX4", "Fulfilment centre", "Complaints about freshness per week", 40, 15, "complaints", "Outcome",
-     "ahead"),
-    ("KR9", "CX5", "Growth marketing", "Net promoter score", 31, 45, "NPS", "Outcome", "silent"),
-    ("KR10", "CX5", "Growth marketing", "Referral sign-ups per week", 0, 400, "sign-ups", "Outcome", "zero"),
-    ("KR11", "CX6", "Delivery app squad", "App store rating", 4.1, 4.6, "stars", "Outcome", "steady"),
-    ("KR12", "BM1", "Store opening project", "Lease signed and fit-out finished", 0, 100, "%", "Output", "behind"),
-    ("KR13", "BM1", "Store opening project", "Pre-registered customers for opening day", 0, 3000, "people",
-     "Outcome", "busy"),
-    ("KR14", "BM1", "Growth marketing", "Local awareness in the store's district", 12, 40, "%", "Outcome", "silent"),
-    ("KR15", "BM2", "Store operations", "Click-and-collect orders per week", 0, 500, "orders", "Outcome", "steady"),
-    ("KR16", "BM2", "Store operations", "Shelf availability", 90, 98, "%", "Outcome", "flat"),
-    ("KR17", "EX1", "People & culture", "Driver retention after 90 days", 62, 75, "%", "Outcome", "steady"),
-    ("KR18", "EX1", "People & culture", "Employee NPS", 8, 25, "eNPS", "Outcome", "zero"),
-    ("KR19", "PR1", "Finance", "Contribution margin per order", 1.9, 2.6, "€", "Outcome", "ahead"),
-    ("KR20", "PR1", "Finance", "Marketing cost per new customer", 38, 30, "€", "Outcome",
-     "steady"),
-    ("KR21", "PR1", "Finance", "Months until a new store breaks even", 14, 10, "months", "Outcome",
-     "steady"),
-]
+KEY_RESULTS = _table("key_results")
 
 # Share of the way to target after share t of the cycle, per pattern.
 PATTERNS = {

@@ -39,7 +39,6 @@ class Workbook:
     source: str
     kind: str  # "csv", "xlsx", "google-sheet" or "demo"
     sheet_url: str | None = None  # the Google Sheet's edit URL, for links
-    ignored_tabs: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (tab, why it was left out)
 
     @classmethod
@@ -47,18 +46,16 @@ class Workbook:
                   gids: dict[str, int] | None = None, sheet_url: str | None = None) -> Workbook:
         """Match tabs to the contract's names; unknown tabs are ignored, the first of a duplicate wins."""
         tabs: dict[str, RawTab] = {}
-        ignored = []
         for title, rows in named.items():
             tab = _BY_NAME.get(canonical(title))
             if tab is None or tab in tabs:
-                ignored.append(title)
                 continue
             tabs[tab] = RawTab(title, rows, (gids or {}).get(title))
         missing = [tab for tab in REQUIRED_TABS if tab not in tabs]
         if missing:
             raise SourceError(f"The workbook {printable(source)} has no '{missing[0]}' tab "
                               f"(it needs {', '.join(REQUIRED_TABS)}).")
-        return cls(tabs, source, kind, sheet_url, ignored)
+        return cls(tabs, source, kind, sheet_url)
 
 
 def is_contract_tab(title: object) -> bool:
@@ -112,23 +109,3 @@ def read_xlsx(path: Path) -> Workbook:
     book.problems = [(_BY_NAME[canonical(title)], f"the sheet is damaged and was left out ({problem})")
                      for title, problem in broken.items()]
     return book
-
-
-def write_tabs(tabs: dict[str, list[list[object]]], out: Path) -> Path:
-    """Tabs as an .xlsx workbook when out ends in .xlsx, else as a folder of CSV files (one per tab)."""
-    out = Path(out)
-    if out.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.Workbook(write_only=True)
-        for title, rows in tabs.items():
-            sheet = book.create_sheet(title)
-            for row in rows:
-                sheet.append(row)
-        book.save(out)
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    for title, rows in tabs.items():
-        with (out / f"{title}.csv").open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(rows)
-    return out

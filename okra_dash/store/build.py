@@ -26,7 +26,6 @@ KEPT_ACROSS_SYNCS = ("sync_log", "kr_history")
 @dataclass
 class SyncResult:
     sync_id: int
-    synced_at: dt.datetime
     rows: dict[str, int]
     issues: int
     duration_s: float
@@ -149,5 +148,5 @@ def _build(temp: Path, live: Path, carry: bool, book: Workbook, parsed: Parsed, 
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return SyncResult(sync_id, now, parsed.rows, len(parsed.issues), duration)
+    return SyncResult(sync_id, parsed.rows, len(parsed.issues), duration)
 

@@ -8,12 +8,12 @@ few cells are typed wrong, as in real sheets.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import random
 from pathlib import Path
 
-from okra_dash.source.workbook import write_tabs
 from okra_dash.words import ACTION_STATUSES
 
 KRS_PER_OBJECTIVE = 4
@@ -98,5 +98,20 @@ def _values(rng: random.Random, start: float, target: float, week_days: list[dt.
 
 
 def write(tabs: dict[str, list[list[object]]], out: Path) -> Path:
-    """An .xlsx workbook when out ends in .xlsx, else a folder of CSV files."""
-    return write_tabs(tabs, out)
+    """Tabs as an .xlsx workbook when out ends in .xlsx, else as a folder of CSV files (one per tab)."""
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        for title, rows in tabs.items():
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        book.save(out)
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    for title, rows in tabs.items():
+        with (out / f"{title}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    return out

@@ -23,10 +23,6 @@ from okra_dash.sync import sync
 DEFAULT_MAX_AGE_MIN = 60
 
 
-def db_path() -> Path:
-    return store.default_path()
-
-
 def _secret(name: str) -> object:
     """A value of the [okra] table in secrets.toml, or None; no secrets file is fine."""
     try:
@@ -77,7 +73,7 @@ class View:
 
 def unfiltered(name: str, as_of: dt.date) -> pd.DataFrame:
     """A query that needs only the date (the cycle list), before a View exists."""
-    path = db_path()
+    path = store.default_path()
     return _frame(str(path), store.version(path), name, as_of, (), Thresholds(), ())
 
 
@@ -90,7 +86,7 @@ def last_sync() -> dict | None:
 
 def sync_source() -> str:
     """What "Sync now" reads: the configured source, else what the last sync read, else the demo."""
-    path = db_path()
+    path = store.default_path()
     return configured_source() or _recorded_source(str(path), store.version(path)) or "demo"
 
 
@@ -100,7 +96,7 @@ def current_view() -> View:
 
 
 def run_sync(source: str, say=None) -> store.SyncResult:
-    return sync(source, db_path(), progress=say)
+    return sync(source, store.default_path(), progress=say)
 
 
 def ensure_data() -> str | None:
@@ -113,7 +109,7 @@ def ensure_data() -> str | None:
     if st.session_state.get("_data_checked"):
         return None
     st.session_state["_data_checked"] = True
-    path, source = db_path(), configured_source()
+    path, source = store.default_path(), configured_source()
     found = store.health(path)
     try:
         if found.state == "missing":
@@ -149,5 +145,5 @@ def _recorded_source(path: str, version: tuple | None) -> str | None:
 
 def unusable() -> str | None:
     """Why the database cannot be read right now (one sentence), or None; looked at once per file."""
-    path = db_path()
+    path = store.default_path()
     return _problem(str(path), store.version(path))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from okra_dash.errors import SourceError
 from okra_dash.figures.review import Thresholds
-from okra_dash.store import StoreError, version
+from okra_dash.store import StoreError, default_path, version
 from okra_dash.ui import data, state
 from okra_dash.ui.data import View
 
@@ -25,7 +25,7 @@ THRESHOLD_LABELS = {
 }
 
 
-AS_OF = state.Param("as_of", "as_of", read=state.read_date, show=dt.date.isoformat)
+AS_OF = state.Param("as_of", "as_of", read=dt.date.fromisoformat, show=dt.date.isoformat)
 CYCLES = state.Param("cycle", "cycles", many=True)
 
 
@@ -46,7 +46,7 @@ def render() -> View:
                                  help="Leave empty to follow the as-of date; pick cycles to compare or look back.")
     state.publish(CYCLES, chosen)
     thresholds = _thresholds(choices.expander("Thresholds"))
-    path = data.db_path()
+    path = default_path()
     return View(str(path), version(path), as_of, tuple(chosen or current), thresholds)
 
 

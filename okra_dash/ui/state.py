@@ -13,7 +13,6 @@ plain key of its own.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -121,10 +120,6 @@ def stop() -> None:
 def notes() -> list[str]:
     """What the link asked for that this view does not have (shown, then ignored)."""
     return list(st.session_state.get(_NOTES, []))
-
-
-def read_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
 
 
 def read_count(text: str) -> int:

@@ -45,7 +45,3 @@ FIXES = {
 }
 DEFAULT_FIX = "Correct the cell and sync again."
 
-
-def fix(kind: str | None) -> str:
-    """What the person who typed the cell can do about an issue of this kind."""
-    return FIXES.get(kind or "", DEFAULT_FIX)

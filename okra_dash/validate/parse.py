@@ -71,6 +71,16 @@ def _required(table: Table, row: int, cell: dict, columns: tuple[str, ...], read
     return tuple(values)
 
 
+def _read_or(table: Table, row: int, cell: dict, column: str, reader, consequence: str):
+    """An optional cell read by reader; one that cannot be read is an issue ("Theme is not one of ...; it was
+    left blank") and reads as None."""
+    try:
+        return reader(cell.get(column))
+    except CellError as error:
+        table.issue(row, column, cell.get(column), f"{column} {error}; {consequence}", error.kind)
+        return None
+
+
 def _new_id(table: Table, row: int, column: str, value: str, seen: dict | set, what: str) -> bool:
     """True for a fresh ID; a blank or repeated one gets its issue (the first row wins) and False."""
     if not value:
@@ -117,15 +127,11 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
         team = cells.text(cell["Team"])
         if not _new_id(table, row, "Team", team, teams, "team name"):
             continue
-        try:
-            mode = cells.word(cell["Mode"], TEAM_MODES, "mode")
-        except CellError as error:
-            table.issue(row, "Mode", cell["Mode"], f"Mode {error}; the team counts as Unknown", error.kind)
-            mode = None
-        else:
-            if mode is None:
-                table.issue(row, "Mode", "", "the team has no Mode (OKR or KPI); it counts as Unknown",
-                            "missing_value")
+        mode = _read_or(table, row, cell, "Mode", lambda v: cells.word(v, TEAM_MODES, "mode"),
+                        f"the team counts as {UNKNOWN_MODE}")
+        if mode is None and not cells.text(cell["Mode"]):
+            table.issue(row, "Mode", "", f"the team has no Mode ({' or '.join(TEAM_MODES)}); it counts as "
+                        f"{UNKNOWN_MODE}", "missing_value")
         teams[team] = {"team": team, "mode": mode or UNKNOWN_MODE,
                        "champion": cells.text(cell.get("Champion")) or None, "row": row}
     return pd.DataFrame(list(teams.values()), columns=["team", "mode", "champion", "row"])
@@ -168,11 +174,7 @@ def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
                         "missing_value")
             left_out.setdefault(objective_id, f"Objectives row {row}: it has no value stream")
             continue
-        try:
-            theme = cells.word(cell.get("Theme"), THEMES, "theme")
-        except CellError as error:
-            table.issue(row, "Theme", cell.get("Theme"), f"Theme {error}; it was left blank", error.kind)
-            theme = None
+        theme = _read_or(table, row, cell, "Theme", lambda v: cells.word(v, THEMES, "theme"), "it was left blank")
         objectives[objective_id] = {
             "objective_id": objective_id, "cycle": cycle, "value_stream": stream,
             "objective": cells.text(cell["Objective"]), "theme": theme,
@@ -233,11 +235,8 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: 
             else:
                 table.issue(row, "Team", team, f"the key result has no Team; it counts as mode {UNKNOWN_MODE}",
                             "missing_value")
-        try:
-            kr_type = cells.word(cell.get("Type"), KR_TYPES, "type") or KR_TYPES[0]
-        except CellError as error:
-            table.issue(row, "Type", cell.get("Type"), f"Type {error}; it counts as {KR_TYPES[0]}", error.kind)
-            kr_type = KR_TYPES[0]
+        kr_type = _read_or(table, row, cell, "Type", lambda v: cells.word(v, KR_TYPES, "type"),
+                           f"it counts as {KR_TYPES[0]}") or KR_TYPES[0]
         krs[kr_id] = {"kr_id": kr_id, "objective_id": objective_id, "team": team,
                       "key_result": cells.text(cell["Key result"]), "start_value": start_value,
                       "target": target, "unit": cells.text(cell.get("Unit")) or None,
@@ -266,16 +265,9 @@ def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues
             else:
                 table.issue(row, "KR ID", kr_id, "the action has no KR ID; it was left out", "missing_value")
             continue
-        try:
-            status = cells.word(cell["Status"], ACTION_STATUSES, "status")
-        except CellError as error:
-            table.issue(row, "Status", cell["Status"], f"Status {error}; it was left blank", error.kind)
-            status = None
-        try:
-            due = cells.date(cell.get("Due"))
-        except CellError as error:
-            table.issue(row, "Due", cell.get("Due"), f"Due {error}; it was left blank", error.kind)
-            due = None
+        status = _read_or(table, row, cell, "Status", lambda v: cells.word(v, ACTION_STATUSES, "status"),
+                          "it was left blank")
+        due = _read_or(table, row, cell, "Due", cells.date, "it was left blank")
         actions.append({"kr_id": kr_id, "action": cells.text(cell["Action"]), "status": status,
                         "owner": cells.text(cell.get("Owner")) or None, "due": due, "row": row})
     return pd.DataFrame(actions, columns=columns)

@@ -1,0 +1,161 @@
+"""Mutation run: change one rule at a time in a copy of the project and check that the tests notice.
+
+    python -m tests.mutants            the named mutations (the rules people rely on), about two minutes
+    python -m tests.mutants --sql      also every comparison in the figure queries, flipped one at a time
+    python -m tests.mutants --list     print the mutations without running them
+
+A mutant is killed when the fast tests below fail on it; a survivor is a change to a rule that no test
+would catch. The run exits 1 when any named mutation survives. It never touches the working tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The tests that check figures and reading rules (no browser, no subprocess-heavy storage tests).
+FAST_TESTS = ["tests/test_measures.py", "tests/test_boundaries.py", "tests/test_conventions.py",
+              "tests/test_demo.py", "tests/test_cli.py", "tests/test_security.py", "tests/test_reading_rules.py",
+              "tests/test_typed_cells.py", "tests/test_hostile_input.py", "tests/test_app.py"]
+# The queries whose comparisons are the contract's rules.
+FIGURE_SQL = ["measures", "headline", "value_streams", "retrospective", "stalled_key_results", "split",
+              "busy_without_results", "changes", "focus", "teams", "key_results"]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    path: str
+    old: str
+    new: str
+    what: str
+    nth: int = 0  # which occurrence of old, when it occurs more than once
+
+
+NAMED = [
+    Mutation("sql/measures.sql", "WHEN progress >= expected - review['on_track_margin']",
+             "WHEN progress > expected - review['on_track_margin']", "on track: >= becomes >"),
+    Mutation("sql/measures.sql", "WHEN progress >= expected - review['at_risk_margin']",
+             "WHEN progress > expected - review['at_risk_margin']", "at risk: >= becomes >"),
+    Mutation("okra_dash/words.py", '("estimation lesson", 0.5)', '("estimation lesson", 0.55)',
+             "retrospective band moved: estimation lesson from 55%"),
+    Mutation("okra_dash/words.py", '("achieved", 0.7)', '("achieved", 0.75)', "retrospective band moved: achieved"),
+    Mutation("sql/retrospective.sql", "lambda start: start <= progress", "lambda start: start < progress",
+             "retrospective band edge: <= becomes <"),
+    Mutation("sql/measures.sql", "m.as_of_date - m.start_date >= review['no_checkin_days']",
+             "m.as_of_date - m.start_date > review['no_checkin_days']", "no check-in: cycle age >= becomes >"),
+    Mutation("sql/measures.sql", "WHERE week >= CAST(as_of AS DATE) - CAST(review['no_checkin_days'] AS INTEGER)",
+             "WHERE week > CAST(as_of AS DATE) - CAST(review['no_checkin_days'] AS INTEGER)",
+             "no check-in: window >= becomes >"),
+    Mutation("sql/measures.sql", "m.recent_checkins >= review['movement_checkins']",
+             "m.recent_checkins > review['movement_checkins']", "no movement: >= becomes >"),
+    Mutation("sql/measures.sql", "m.expected >= review['flat_elapsed']", "m.expected > review['flat_elapsed']",
+             "flat at zero: >= becomes >"),
+    Mutation("sql/headline.sql", "s.status <> $review['statuses'][1]", "s.status = $review['statuses'][3]",
+             "stream behind: only off track counts"),
+    Mutation("sql/headline.sql", "s.status <> $review['statuses'][1]", "s.status = $review['statuses'][2]",
+             "stream behind: only at risk counts"),
+    Mutation("okra_dash/figures/links.py", '_FORMULA_STARTS = ("=", "+", "-", "@", "\\t", "\\r")',
+             "_FORMULA_STARTS = ()", "CSV formula-injection guard emptied"),
+    Mutation("okra_dash/figures/links.py", '_FORMULA_STARTS = ("=", "+", "-", "@", "\\t", "\\r")',
+             '_FORMULA_STARTS = ("=", "+", "-", "@")', "CSV guard without tab and carriage return"),
+    Mutation("okra_dash/figures/review.py", "on_track_margin: float = 0.10", "on_track_margin: float = 0.15",
+             "default on-track margin changed"),
+    Mutation("okra_dash/figures/review.py", "no_checkin_days: int = 14", "no_checkin_days: int = 15",
+             "default no-check-in window changed"),
+    Mutation("okra_dash/validate/parse.py", "(end - start).days > MAX_CYCLE_DAYS",
+             "(end - start).days >= MAX_CYCLE_DAYS", "longest cycle: > becomes >="),
+    Mutation("sql/measures.sql", "clamp01(m.progress) = 0", "m.progress = 0",
+             "flat at zero misses a KR below its start"),
+    Mutation("sql/measures.sql", "stream_progress(progress_clamped) AS avg(progress_clamped);",
+             "stream_progress(progress_clamped) AS median(progress_clamped);", "stream progress: mean becomes median"),
+    Mutation("okra_dash/source/typed.py", "scaleb(2)", "scaleb(1)", "percent cells shifted by one place"),
+    Mutation("okra_dash/validate/cells.py", r"(?:,\d{3})+", r"(?:,\d{2,3})+", "thousands separator: 2 digits allowed"),
+]
+
+# A comparison in SQL code (not in a comment), and what it becomes.
+_FLIPS = {">=": ">", "<=": "<", "<>": "=", ">": ">=", "<": "<=", "=": "<>"}
+_OPERATOR = re.compile(r"(?<![<>=!:])(>=|<=|<>|>|<|=)(?![<>=])")
+
+
+def sql_mutations() -> list[Mutation]:
+    """Each comparison of the figure queries flipped, one mutation per occurrence."""
+    found = []
+    for name in FIGURE_SQL:
+        path = f"sql/{name}.sql"
+        for number, line in enumerate((ROOT / path).read_text().splitlines(), 1):
+            code = line.split("--")[0]
+            for match in _OPERATOR.finditer(code):
+                flipped = code[:match.start()] + _FLIPS[match.group()] + code[match.end():]
+                found.append(Mutation(path, line, flipped + line[len(code):], f"{path}:{number} "
+                                      f"{match.group()} becomes {_FLIPS[match.group()]}",
+                                      nth=_occurrence(path, line, number)))
+    return found
+
+
+def _occurrence(path: str, line: str, number: int) -> int:
+    lines = (ROOT / path).read_text().splitlines()
+    return sum(1 for earlier in lines[:number - 1] if line in earlier)
+
+
+def _apply(copy: Path, mutation: Mutation) -> None:
+    target = copy / mutation.path
+    text = target.read_text()
+    parts = text.split(mutation.old)
+    if len(parts) <= mutation.nth + 1:
+        raise SystemExit(f"mutation '{mutation.what}': its text is no longer in {mutation.path}; "
+                         "update tests/mutants.py")
+    target.write_text(mutation.old.join(parts[:mutation.nth + 1]) + mutation.new
+                      + mutation.old.join(parts[mutation.nth + 1:]))
+
+
+def run(mutations: list[Mutation], tests: list[str]) -> list[Mutation]:
+    """Each mutation in a fresh copy; returns the survivors."""
+    survivors = []
+    with tempfile.TemporaryDirectory(prefix="okra-mutants-") as temp:
+        for index, mutation in enumerate(mutations, 1):
+            copy = Path(temp) / f"m{index}"
+            shutil.copytree(ROOT, copy, symlinks=True, ignore=shutil.ignore_patterns(
+                ".git", "__pycache__", "test-artifacts", "*.duckdb*", ".pytest_cache", ".ruff_cache"))
+            _apply(copy, mutation)
+            started = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-n", "2", "-p", "no:cacheprovider",
+                                     *tests], cwd=copy, capture_output=True, text=True)
+            verdict = "killed" if result.returncode != 0 else "SURVIVED"
+            print(f"{verdict:8} {time.perf_counter() - started:5.1f} s  {mutation.what}", flush=True)
+            if result.returncode == 0:
+                survivors.append(mutation)
+            shutil.rmtree(copy)
+    return survivors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutants", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sql", action="store_true", help="also flip every comparison in the figure queries")
+    parser.add_argument("--list", action="store_true", help="print the mutations and stop")
+    args = parser.parse_args()
+    named = NAMED
+    extra = sql_mutations() if args.sql else []
+    if args.list:
+        for mutation in named + extra:
+            print(mutation.what)
+        return 0
+    survivors = run(named, FAST_TESTS)
+    print(f"Named mutations: {len(named) - len(survivors)} of {len(named)} killed.")
+    flipped = run(extra, FAST_TESTS) if extra else []
+    if extra:
+        print(f"SQL comparisons: {len(extra) - len(flipped)} of {len(extra)} killed.")
+    for mutation in survivors + flipped:
+        print(f"survivor: {mutation.what}")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
