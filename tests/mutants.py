@@ -120,10 +120,13 @@ def run(mutations: list[Mutation], tests: list[str]) -> list[Mutation]:
     """Each mutation in a fresh copy; returns the survivors."""
     survivors = []
     with tempfile.TemporaryDirectory(prefix="okra-mutants-") as temp:
+        # One snapshot of the project first, so editing the working tree meanwhile changes nothing here.
+        base = Path(temp) / "base"
+        shutil.copytree(ROOT, base, symlinks=True, ignore=shutil.ignore_patterns(
+            ".git", "__pycache__", "test-artifacts", "*.duckdb*", ".pytest_cache", ".ruff_cache", ".hypothesis"))
         for index, mutation in enumerate(mutations, 1):
             copy = Path(temp) / f"m{index}"
-            shutil.copytree(ROOT, copy, symlinks=True, ignore=shutil.ignore_patterns(
-                ".git", "__pycache__", "test-artifacts", "*.duckdb*", ".pytest_cache", ".ruff_cache"))
+            shutil.copytree(base, copy, symlinks=True)
             _apply(copy, mutation)
             started = time.perf_counter()
             result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-n", "2", "-p", "no:cacheprovider",
