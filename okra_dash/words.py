@@ -7,7 +7,10 @@ return these words and the pages, the report and the digest show and filter on t
 # The sheet's dropdowns (the contract's section 1): the parser accepts these, the template offers them.
 TEAM_MODES = ("OKR", "KPI")
 THEMES = ("Profit", "Productivity", "Customer experience", "Employee experience", "Other")
-KR_TYPES = ("Outcome", "Output")  # the first is what an empty or unreadable Type counts as
+# The first is what an empty or unreadable Type counts as; the last two are health KPIs held on the right
+# side of their Target line (the contract's "Health key results"), measured without a pace.
+KR_TYPES = ("Outcome", "Output", "Keep above", "Keep below")
+HEALTH_TYPES = KR_TYPES[2:]
 ACTION_STATUSES = ("Planned", "In progress", "Done", "Dropped")
 DONE = "Done"  # the action status "busy without results" counts
 

@@ -15,7 +15,7 @@ kr AS (
 ),
 streams AS (  -- the same aggregates as stream_measures, over the KR rows already measured here
     SELECT moment, value_stream, cycle,
-           stream_status(progress_clamped, expected, $review) AS status
+           stream_status(progress_clamped, expected, health, status, $review) AS status
     FROM kr GROUP BY moment, value_stream, cycle
 ),
 checked AS (

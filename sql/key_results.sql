@@ -2,7 +2,7 @@
 -- projected_end: where its value lands at the cycle's end at its rate so far (from a tenth of the
 -- cycle on, while the cycle runs).
 -- Parameters: $as_of, $cycles (list of names), and $review (the thresholds and words in force).
-SELECT kr_id, objective_id, objective, cycle, value_stream, team, mode, key_result, type, unit,
+SELECT kr_id, objective_id, objective, cycle, value_stream, team, mode, key_result, type, health, unit,
        start_value, target, current, progress, progress_clamped, expected, status, stalled,
        weeks_since_change, last_checkin, checked_weeks, elapsed_weeks, start_date, end_date, "row",
        CASE WHEN in_cycle AND expected >= 0.1 THEN start_value + (current - start_value) / expected END AS projected_end

@@ -10,10 +10,12 @@
 --
 -- kr_measures(as_of, cycles, review) returns one row per key result of the listed cycles with:
 --   current        latest check-in value with week <= as_of, else Start
---   progress       (current - Start) / (Target - Start), raw; progress_clamped in [0, 1]
---   expected       elapsed share of the cycle window, clamped to [0, 1]
---   status         on track / at risk / off track (okr_status below)
---   stalled        list of reasons, only for KRs whose cycle contains as_of
+--   health         true for a health KR (Type Keep above / Keep below): its Target is a line to hold
+--   progress       (current - Start) / (Target - Start), raw; progress_clamped in [0, 1]; null for health
+--   expected       elapsed share of the cycle window, clamped to [0, 1]; null for health (no pace)
+--   status         on track / at risk / off track (okr_status below); a health KR is on track while its
+--                  current value is on the right side of the line, else off track
+--   stalled        list of reasons, only for KRs whose cycle contains as_of; health KRs: no check-in only
 --   weeks_since_change  whole weeks since the last check-in that changed the value
 --   elapsed_weeks / checked_weeks  for check-in discipline
 
@@ -25,18 +27,31 @@ CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, review) AS
         ELSE review['statuses'][3]
     END;
 
-CREATE OR REPLACE TEMP MACRO clamp01(x) AS greatest(0.0, least(1.0, x));
+-- greatest and least skip nulls (least(1.0, NULL) is 1.0), so a null stays null explicitly.
+CREATE OR REPLACE TEMP MACRO clamp01(x) AS CASE WHEN x IS NOT NULL THEN greatest(0.0, least(1.0, x)) END;
+
+-- A health KR's status: on track while current is on the right side of the Target line.
+CREATE OR REPLACE TEMP MACRO health_status(type, current, target, review) AS
+    CASE WHEN (type = review['health_types'][1] AND current >= target)
+           OR (type = review['health_types'][2] AND current <= target)
+         THEN review['statuses'][1] ELSE review['statuses'][3] END;
 
 -- Group measures, used inside GROUP BY queries over kr_measures rows:
 -- the share of key results on track, and check-in discipline (checked weeks / elapsed weeks, pooled).
 CREATE OR REPLACE TEMP MACRO on_track_share(status, review) AS avg(CAST(status = review['statuses'][1] AS DOUBLE));
 CREATE OR REPLACE TEMP MACRO checkin_discipline(checked_weeks, elapsed_weeks) AS
     sum(checked_weeks) / nullif(sum(elapsed_weeks), 0);
--- A value stream's progress is the mean clamped progress of its KRs, its expected the mean expected.
+-- A value stream's progress is the mean clamped progress of its pace KRs, its expected their mean
+-- expected (health KRs have neither, so avg passes them over). A stream of health KRs only is on
+-- track while none of them is breached.
 CREATE OR REPLACE TEMP MACRO stream_progress(progress_clamped) AS avg(progress_clamped);
 CREATE OR REPLACE TEMP MACRO stream_expected(expected) AS avg(expected);
-CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, review) AS
-    okr_status(stream_progress(progress_clamped), stream_expected(expected), review);
+CREATE OR REPLACE TEMP MACRO stream_breached(health, status, review) AS
+    count(*) FILTER (WHERE health AND status <> review['statuses'][1]);
+CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, health, status, review) AS
+    CASE WHEN count(expected) > 0 THEN okr_status(stream_progress(progress_clamped), stream_expected(expected), review)
+         WHEN stream_breached(health, status, review) = 0 THEN review['statuses'][1]
+         ELSE review['statuses'][3] END;
 
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
 CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
@@ -50,7 +65,9 @@ WITH kr AS (
            coalesce(t.mode, review['modes'][-1]) AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
            k."row", c.start_date, c.end_date,
            CAST(as_of AS DATE) AS as_of_date,
-           cycle_elapsed(c.start_date, c.end_date, as_of) AS expected
+           list_contains(review['health_types'], k.type) AS health,
+           CASE WHEN NOT list_contains(review['health_types'], k.type)
+                THEN cycle_elapsed(c.start_date, c.end_date, as_of) END AS expected
     FROM key_results AS k
     JOIN objectives AS o USING (objective_id)
     JOIN cycles AS c USING (cycle)
@@ -79,7 +96,9 @@ per_kr AS (
 measured AS (
     SELECT kr.*,
            coalesce(p.latest_value, kr.start_value) AS current,
-           (coalesce(p.latest_value, kr.start_value) - kr.start_value) / (kr.target - kr.start_value) AS progress,
+           CASE WHEN NOT kr.health
+                THEN (coalesce(p.latest_value, kr.start_value) - kr.start_value) / (kr.target - kr.start_value)
+           END AS progress,
            p.last_checkin,
            coalesce(p.checked_weeks, 0) AS checked_weeks,
            coalesce(p.recent_checkins, 0) AS recent_checkins,
@@ -97,10 +116,12 @@ measured AS (
 )
 SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        clamp01(m.progress) AS progress_clamped,
-       okr_status(clamp01(m.progress), m.expected, review) AS status,
+       CASE WHEN m.health THEN health_status(m.type, m.current, m.target, review)
+            ELSE okr_status(clamp01(m.progress), m.expected, review) END AS status,
        list_filter([
-           CASE WHEN m.in_cycle AND m.recent_checkins >= review['movement_checkins'] AND m.recent_values = 1
-                THEN review['stall_reasons'][1] END,  -- no movement
+           CASE WHEN m.in_cycle AND NOT m.health AND m.recent_checkins >= review['movement_checkins']
+                     AND m.recent_values = 1
+                THEN review['stall_reasons'][1] END,  -- no movement (a steady health KPI is good news)
            CASE WHEN m.in_cycle AND m.as_of_date - m.start_date >= review['no_checkin_days']
                      AND m.window_checkins = 0
                 THEN review['stall_reasons'][2] END,  -- no check-in
@@ -111,13 +132,16 @@ SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
 FROM measured AS m;
 
 -- stream_measures(as_of, cycles, review) returns one row per value stream and cycle:
---   progress = mean clamped progress of its KRs; expected = their mean expected; status by okr_status.
+--   progress = mean clamped progress of its pace KRs; expected = their mean expected; status by
+--   stream_status; kept / breached = its health KRs meeting / missing their line.
 CREATE OR REPLACE TEMP MACRO stream_measures(as_of, cycles, review) AS TABLE
 SELECT value_stream, cycle,
        stream_progress(progress_clamped) AS progress,
        stream_expected(expected) AS expected,
-       stream_status(progress_clamped, expected, review) AS status,
+       stream_status(progress_clamped, expected, health, status, review) AS status,
        count(*) AS key_results,
+       count(*) FILTER (WHERE health) - stream_breached(health, status, review) AS kept,
+       stream_breached(health, status, review) AS breached,
        count(DISTINCT objective_id) AS objectives,
        list(DISTINCT team ORDER BY team) AS teams,
        count(*) FILTER (WHERE status = review['statuses'][1]) AS on_track,

@@ -56,7 +56,7 @@ def test_the_template_has_dropdowns_kr_lists_and_number_only_cells(workbook_path
     assert ("E2:E2001", "list", '"Profit,Productivity,Customer experience,Employee experience,Other"') in \
         validations(book, "Objectives")
     key_results = validations(book, "Key results")
-    assert ("H2:H2001", "list", '"Outcome,Output"') in key_results
+    assert ("H2:H2001", "list", '"Outcome,Output,Keep above,Keep below"') in key_results
     assert ("E2:E2001", "decimal", "-1000000000000000") in key_results
     checkins = validations(book, "Check-ins")
     assert ("A2:A2001", "list", "'Key results'!$A$2:$A$2001") in checkins  # only existing KR IDs

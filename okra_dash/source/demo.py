@@ -61,6 +61,12 @@ PATTERNS = {
     "busy": lambda t: min(t, 0.04),
 }
 
+# Health KPIs (Keep above / Keep below): the value in week `index` of the cycle, from where it started.
+HEALTH = {
+    "hold": lambda start, index, rng: round(start + rng.uniform(-1.2, 1.2), 1),
+    "breach": lambda start, index, rng: round(start + 0.35 * index + rng.uniform(-0.2, 0.2), 1),
+}
+
 ACTIONS = [  # KR id, action, status, owner
     ("KR1", "Chat widget answers order-status questions", "Done", "Femi"),
     ("KR1", "Second shift on Saturday mornings", "In progress", "Femi"),
@@ -128,6 +134,9 @@ def workbook(today: dt.date | None = None) -> Workbook:
             weeks_left = (this_week - week).days // 7
             if (pattern == "silent" and weeks_left < 3) or (weeks_left == 0 and rng.random() < 0.4):
                 row.append("")  # silent KRs stopped checking in; some teams have not typed this week yet
+                continue
+            if pattern in HEALTH:  # a health KPI wanders around where it started; "breach" drifts over its line
+                row.append(HEALTH[pattern](start, index, rng))
                 continue
             share = PATTERNS[pattern]((index + 1) / CYCLE_WEEKS)
             noise = 0.0 if pattern in ("flat", "zero") or index == 0 else rng.uniform(-0.03, 0.03)

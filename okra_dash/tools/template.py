@@ -40,7 +40,9 @@ RULES = (
     Rule("Key results", 3, "range", source="Teams!A", message="Pick a team from the Teams tab."),
     Rule("Key results", 5, "number", message="Type a number: where the key result starts."),
     Rule("Key results", 6, "number", message="Type a number: where the key result should end."),
-    Rule("Key results", 8, "list", KR_TYPES, message="Outcome (a result) or Output (a deliverable)."),
+    Rule("Key results", 8, "list", KR_TYPES,
+         message="Outcome (a result) or Output (a deliverable), measured against the pace of the cycle; "
+                 "Keep above / Keep below for a health KPI held on the right side of its Target line."),
     Rule("Check-ins", 1, "range", source="Key results!A", message="Pick a KR ID from the Key results tab."),
     Rule("Check-ins", WEEK_COLUMNS_FROM, "number", last_column=WEEK_COLUMNS_FROM + 60,
          message="Type this week's number; leave the cell empty when there is no value."),

@@ -23,7 +23,8 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
         y=y,
         color=alt.Color("status:N", scale=STATUS_SCALE, title="Status"),
         tooltip=[alt.Tooltip("value_stream:N", title="Value stream"), alt.Tooltip("progress:Q", format=".0%"),
-                 alt.Tooltip("expected:Q", format=".0%", title="Expected pace"), "key_results:Q"],
+                 alt.Tooltip("expected:Q", format=".0%", title="Expected pace"), "key_results:Q",
+                 alt.Tooltip("breached:Q", title="Health KRs breached")],
     )
     pace = alt.Chart(data).mark_tick(color="black", thickness=3, size=30).encode(
         x="expected:Q", y=y, tooltip=[alt.Tooltip("expected:Q", format=".0%", title="Expected pace")])
@@ -32,15 +33,18 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
 
 
 def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
-    """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end), a rule
-    at the as-of date, and, while the cycle runs, where the value lands at the cycle's end at its rate so far."""
+    """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end), or, for a
+    health KR, against its Target line held all cycle; a rule at the as-of date, and, while the cycle runs,
+    where a pace KR's value lands at the cycle's end at its rate so far."""
     unit = f" ({kr['unit']})" if kr.get("unit") else ""
-    pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]], "value": [kr["start_value"], kr["target"]],
-                         "series": ["pace", "pace"]})
+    health = bool(kr.get("health"))
+    line = "Line to hold" if health else "Pace line"
+    pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]],
+                         "value": [kr["target"] if health else kr["start_value"], kr["target"]]})
     y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(zero=False))
     x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]))
     layers = [alt.Chart(pace).mark_line(strokeDash=[6, 4], color="gray").encode(
-        x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"Pace line{unit}")])]
+        x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"{line}{unit}")])]
     color = STATUS_COLORS[STATUSES.index(kr["status"])] if kr.get("status") in STATUSES else "gray"
     layers.append(alt.Chart(checkins).mark_line(point=alt.OverlayMarkDef(color=color), color=color).encode(
         x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}")]))
@@ -54,8 +58,9 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
                               "value": [kr["current"], projected]})
         layers.append(alt.Chart(trend).mark_line(strokeDash=[2, 3], color=color).encode(
             x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"At this rate by the cycle's end{unit}", format=".3~g")]))
-    return alt.layer(*layers).properties(
-        title=f"{kr['kr_id']}: weekly values against the pace line (dashed); dotted: at this rate", height=300)
+    title = (f"{kr['kr_id']}: weekly values against the line to hold ({kr['type']} {kr['target']:g}, dashed)"
+             if health else f"{kr['kr_id']}: weekly values against the pace line (dashed); dotted: at this rate")
+    return alt.layer(*layers).properties(title=title, height=300)
 
 
 def split_comparison(split: pd.DataFrame) -> alt.Chart:

@@ -19,7 +19,7 @@ from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
 from okra_dash.validate.checkins import read_checkins
 from okra_dash.validate.table import Issues, Table
-from okra_dash.words import ACTION_STATUSES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
+from okra_dash.words import ACTION_STATUSES, HEALTH_TYPES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
 
 MAX_CYCLE_DAYS = 184  # "a cycle may be up to 6 months"
 
@@ -218,7 +218,9 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: 
             left_out.add(kr_id)
             continue
         start_value, target = values
-        if start_value == target:
+        kr_type = _read_or(table, row, cell, "Type", lambda v: cells.word(v, KR_TYPES, "type"),
+                           f"it counts as {KR_TYPES[0]}") or KR_TYPES[0]
+        if start_value == target and kr_type not in HEALTH_TYPES:  # a health KPI may start on its line
             left_out.add(kr_id)
             table.issue(row, "Target", cell["Target"],
                         "Target equals Start, so progress cannot be measured; the key result was left out",
@@ -235,8 +237,6 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: 
             else:
                 table.issue(row, "Team", team, f"the key result has no Team; it counts as mode {UNKNOWN_MODE}",
                             "missing_value")
-        kr_type = _read_or(table, row, cell, "Type", lambda v: cells.word(v, KR_TYPES, "type"),
-                           f"it counts as {KR_TYPES[0]}") or KR_TYPES[0]
         krs[kr_id] = {"kr_id": kr_id, "objective_id": objective_id, "team": team,
                       "key_result": cells.text(cell["Key result"]), "start_value": start_value,
                       "target": target, "unit": cells.text(cell.get("Unit")) or None,

@@ -23,11 +23,15 @@ rows = streams[streams["value_stream"] == stream]
 for row in rows.itertuples():  # one line of figures per cycle shown, each as sql/value_streams.sql gives it
     if len(rows) > 1:
         st.caption(md(row.cycle))
-    cols = st.columns(4)
-    cols[0].metric("Progress", tables.percent(row.progress))
+    health = int(row.kept + row.breached)
+    cols = st.columns(5 if health else 4)
+    cols[0].metric("Progress", tables.percent(row.progress), help="Mean progress of its pace key results.")
     cols[1].metric("Expected pace", tables.percent(row.expected))
     cols[2].metric("Status", tables.status_label(row.status))
     cols[3].metric("Key results", int(row.key_results))
+    if health:  # health KPIs (Keep above / Keep below) count as kept or breached, never by pace
+        cols[4].metric("Health KRs kept", f"{int(row.kept)} of {health}",
+                       help="Health key results on the right side of their Target line.")
 st.caption("Teams contributing: " + md(", ".join(sorted({t for teams in rows["teams"] for t in teams}))))
 
 krs = view.frame("key_results")

@@ -29,7 +29,8 @@ cols[2].metric("Off track", int(now["off_track"]), int(now["off_track"] - before
 cols = st.columns(3)
 cols[0].metric("Streams behind", f"{int(now['streams_behind'])} of {int(now['streams'])}",
                int(now["streams_behind"] - before["streams_behind"]), delta_color="inverse",
-               help=f"Value streams whose mean progress is more than {on_track} points behind their expected pace.")
+               help=f"Value streams whose mean progress is more than {on_track} points behind their expected pace "
+                    "(a stream of health key results only: one of them breached).")
 cols[1].metric("Stalled", int(now["stalled"]), int(now["stalled"] - before["stalled"]),
                delta_color="inverse", help="Key results with no movement, no check-in or still at zero.")
 checked, checked_before = now["checked_in_this_week"], before["checked_in_this_week"]
