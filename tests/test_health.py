@@ -126,3 +126,16 @@ def test_the_json_report_has_null_pace_for_health_krs_and_kept_breached_per_stre
 def test_the_retrospective_bands_pace_krs_only(db):
     retro = review_of(db, AS_OF).frame("retrospective")
     assert list(retro["kr_id"]) == ["P1"]
+
+
+def test_the_dashboard_shows_health_krs_with_their_line_not_a_pace(db, monkeypatch):
+    from tests.test_app import app, metrics
+
+    at = app(db, monkeypatch, as_of=AS_OF, page="value_streams", query={"stream": "Support", "kr": "H-BELOW"})
+    assert metrics(at) == {"Progress": "–", "Expected pace": "–", "Status": "🔴 off track", "Key results": "3",
+                           "Health KRs kept": "2 of 3"}
+    table = at.dataframe[0].value.set_index("kr_id")
+    assert table.loc["H-ABOVE", "expected"] == "≥ 90" and table.loc["H-BELOW", "expected"] == "≤ 30"
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["title"] == "H-BELOW: weekly values against the line to hold (Keep below 30, dashed)"
+    assert spec["layer"][0]["encoding"]["tooltip"][0]["title"] == "Line to hold (min)"

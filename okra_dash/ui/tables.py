@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import STATUS_MARKS
+from okra_dash.words import HEALTH_TYPES, STATUS_MARKS
 
-SHARES = ("progress", "progress_clamped", "expected", "on_track_share", "checkin_discipline", "achievement")
+SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement")
 _BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
 
 KR_COLUMNS = {
@@ -31,7 +31,8 @@ KR_COLUMNS = {
     "target": st.column_config.NumberColumn("Target", format="%g", width="small"),
     "progress": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
     "progress_clamped": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
-    "expected": st.column_config.NumberColumn("Expected", format="%d%%", width="small"),
+    "expected": st.column_config.TextColumn("Expected", width="small",
+                                            help="The expected pace; for a health KR, the line it holds"),
     "stalled": st.column_config.TextColumn("Stalled because", width="medium"),
     "weeks_since_change": st.column_config.NumberColumn("Weeks still", format="%d", width="small",
                                                         help="Weeks since the value last changed"),
@@ -47,6 +48,8 @@ KR_COLUMNS = {
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy to display: statuses with their colour mark, shares as whole percents, lists as text."""
     out = frame.copy()
+    if "expected" in out.columns:
+        out["expected"] = [expected(row) for row in frame.to_dict("records")]
     for column in SHARES:
         if column in out.columns:
             out[column] = (pd.to_numeric(out[column], errors="coerce") * 100).round()
@@ -57,6 +60,13 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
         if column in out.columns:
             out[column] = out[column].map(reasons)
     return out
+
+
+def expected(kr: dict) -> str:
+    """The expected pace as a whole percent, or a health KR's line: "≥ 90" (Keep above), "≤ 10" (Keep below)."""
+    if kr.get("health"):
+        return f"{'≥' if kr.get('type') == HEALTH_TYPES[0] else '≤'} {kr['target']:g}"
+    return percent(kr.get("expected"))
 
 
 def status_label(status: object) -> object:
