@@ -27,6 +27,7 @@ CYCLES = [
     ["Third", AS_OF - dt.timedelta(days=33), AS_OF + dt.timedelta(days=66)],  # expected exactly 1/3
     ["Longest", dt.date(2026, 1, 1), dt.date(2026, 1, 1) + dt.timedelta(days=184)],  # the maximum length
     ["Too long", dt.date(2026, 1, 1), dt.date(2026, 1, 1) + dt.timedelta(days=185)],  # one day over
+    ["One day", AS_OF, AS_OF],  # Start = End: all of it is gone once the day has begun
 ]
 # KR id: (cycle, value stream, latest value, start, target); one objective per KR, one team.
 KRS = {
@@ -45,6 +46,7 @@ KRS = {
     "ALMOST": ("2026-Q1", "Retro", 9.9, 0, 10),  # 0.99: achieved
     "REACHED": ("2026-Q1", "Retro", 10, 0, 10),  # 1.0: reached
     "LONGEST": ("Longest", "Long", 1, 0, 10),
+    "DAY": ("One day", "Day", 10, 0, 10),
 }
 WEEKS = [MONDAY_BEFORE - WEEK, MONDAY_BEFORE, MONDAY_BEFORE + WEEK, AS_OF]
 
@@ -54,6 +56,8 @@ def _checkins(kr_id: str, value: float | None) -> list[object]:
         return [kr_id, "", "", "", ""]
     if kr_id == "EDGE-WEEK":
         return [kr_id, "", value, "", ""]  # only in the week of AS_OF - 14 days
+    if kr_id == "DAY":
+        return [kr_id, "", "", "", value]  # its cycle is the as-of day only
     if kr_id == "FLAT":
         return [kr_id, 0, 0, 0, 0]
     if KRS[kr_id][0] == "2026-Q1":  # the quarter ended 2026-03-31: its last check-in is the final one
@@ -127,6 +131,13 @@ def test_one_key_result_in_each_retrospective_band_at_its_lower_edge(edge_db):
     assert retro["band"].to_dict() == {"MISSED": "missed", "LESSON": "estimation lesson",
                                        "LESSON-TOP": "estimation lesson", "ACHIEVED": "achieved",
                                        "ALMOST": "achieved", "REACHED": "reached"}
+
+
+def test_a_one_day_cycle_is_all_gone_on_its_day_and_not_begun_the_day_before(edge_db):
+    on_the_day = review_of(edge_db, AS_OF, cycles=["One day"]).frame("key_results").set_index("kr_id")
+    before = review_of(edge_db, AS_OF - dt.timedelta(days=1), cycles=["One day"]).frame("key_results")
+    assert on_the_day.loc["DAY", "expected"] == 1.0
+    assert list(before["expected"]) == [0.0]
 
 
 def test_a_cycle_of_the_maximum_length_loads_and_one_day_longer_is_an_issue(edge_db, krs):
