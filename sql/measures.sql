@@ -17,6 +17,7 @@
 --                  current value is on the right side of the line, else off track
 --   stalled        list of reasons, only for KRs whose cycle contains as_of; health KRs: no check-in only
 --   weeks_since_change  whole weeks since the last check-in that changed the value
+--   confidence / note / note_week  the latest confidence and the latest note given for a week started by as_of
 --   elapsed_weeks / checked_weeks  for check-in discipline
 
 CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, review) AS
@@ -52,6 +53,12 @@ CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, health, s
     CASE WHEN count(expected) > 0 THEN okr_status(stream_progress(progress_clamped), stream_expected(expected), review)
          WHEN stream_breached(health, status, review) = 0 THEN review['statuses'][1]
          ELSE review['statuses'][3] END;
+
+-- What teams said, one row per key result and week (a week may have a row in the notes tab and in the
+-- long layout): the confidence and the notes given for it.
+CREATE OR REPLACE TEMP MACRO notes_by_week() AS TABLE
+SELECT kr_id, week, max(confidence) AS confidence, string_agg(note, ' / ') AS note
+FROM notes GROUP BY kr_id, week;
 
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
 CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
@@ -93,8 +100,17 @@ per_kr AS (
            count(*) FILTER (WHERE week >= CAST(as_of AS DATE) - CAST(review['no_checkin_days'] AS INTEGER)) AS window_checkins
     FROM seen GROUP BY kr_id
 ),
+said AS (  -- the latest confidence, and the latest note, given for a week started by as_of
+    SELECT n.kr_id,
+           arg_max(n.confidence, n.week) FILTER (WHERE n.confidence IS NOT NULL) AS confidence,
+           arg_max(n.note, n.week) FILTER (WHERE coalesce(n.note, '') <> '') AS note,
+           max(n.week) FILTER (WHERE coalesce(n.note, '') <> '') AS note_week
+    FROM notes AS n JOIN kr USING (kr_id)
+    WHERE n.week <= kr.as_of_date
+    GROUP BY n.kr_id
+),
 measured AS (
-    SELECT kr.*,
+    SELECT kr.*, s.confidence, s.note, s.note_week,
            coalesce(p.latest_value, kr.start_value) AS current,
            CASE WHEN NOT kr.health
                 THEN (coalesce(p.latest_value, kr.start_value) - kr.start_value) / (kr.target - kr.start_value)
@@ -113,6 +129,7 @@ measured AS (
            END AS elapsed_weeks
     FROM kr
     LEFT JOIN per_kr AS p USING (kr_id)
+    LEFT JOIN said AS s USING (kr_id)
 )
 SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        clamp01(m.progress) AS progress_clamped,

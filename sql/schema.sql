@@ -15,6 +15,8 @@ CREATE TABLE checkins (
     "row" INTEGER, col INTEGER, "column" VARCHAR);
 CREATE TABLE actions (kr_id VARCHAR NOT NULL, action VARCHAR, status VARCHAR, owner VARCHAR, due DATE, "row" INTEGER);
 -- kind: the code of the problem (advice is keyed on it).
+-- Confidence (0-10) and notes given for a key result and week, from the notes tab or the long layout.
+CREATE TABLE notes (kr_id VARCHAR NOT NULL, week DATE NOT NULL, confidence DOUBLE, note VARCHAR, "row" INTEGER);
 CREATE TABLE issues (tab VARCHAR, "row" INTEGER, "column" VARCHAR, value VARCHAR, problem VARCHAR, kind VARCHAR,
                      col INTEGER);
 -- The source's tabs as named there, with Google Sheets tab ids for links to cells.

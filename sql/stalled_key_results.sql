@@ -2,7 +2,7 @@
 -- means "any". Filters: $value_streams, $teams, $modes, $reasons (any of), $min_weeks
 -- (weeks since last change). Parameters also: $review (the thresholds and words in force).
 SELECT kr_id, key_result, value_stream, team, mode, stalled, weeks_since_change, start_value, current, target,
-       progress, expected, status, last_checkin, "row"
+       progress, expected, status, last_checkin, confidence, note, note_week, "row"
 FROM kr_measures($as_of, $cycles, $review)
 WHERE list_contains($cycles, cycle)
   AND len(stalled) > 0

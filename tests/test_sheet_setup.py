@@ -39,9 +39,13 @@ def workbook_path(tmp_path):
 def test_the_template_has_every_tab_frozen_headers_and_instructions(workbook_path):
     book = openpyxl.load_workbook(workbook_path)
     assert book.sheetnames == ["How to fill this in", "Teams", "Objectives", "Key results", "Check-ins",
-                               "Actions", "Cycles"]
+                               "Actions", "Cycles", "Check-in notes"]
     assert {ws.title: ws.freeze_panes for ws in book.worksheets if ws.title != "How to fill this in"} == {
-        "Teams": "A2", "Objectives": "A2", "Key results": "A2", "Check-ins": "C2", "Actions": "A2", "Cycles": "A2"}
+        "Teams": "A2", "Objectives": "A2", "Key results": "A2", "Check-ins": "C2", "Actions": "A2", "Cycles": "A2",
+        "Check-in notes": "A2"}
+    notes = validations(book, "Check-in notes")
+    assert ("C2:C2001", "decimal", "0") in notes  # Confidence: 0 to 10 only
+    assert ("B2:B2001", "list", "'Key results'!$A$2:$A$2001") in notes
     assert "type this week's number" in book["How to fill this in"]["A3"].value
     assert book["Check-ins"]["C1"].value == "2026-09-28"  # the Monday of the week holding Oct 1
 
@@ -125,7 +129,7 @@ def test_init_sheet_creates_the_template_with_validation_protection_and_sharing(
                    and r["rule"]["condition"]["type"] == "NUMBER_BETWEEN")
     assert numbers["range"]["startColumnIndex"] == 2 and numbers["rule"]["strict"] is True
     protected = [r["addProtectedRange"]["protectedRange"] for r in setup["requests"] if "addProtectedRange" in r]
-    assert len(protected) == 6 and all(p["range"]["endRowIndex"] == 1 and p["warningOnly"] for p in protected)
+    assert len(protected) == 7 and all(p["range"]["endRowIndex"] == 1 and p["warningOnly"] for p in protected)
     assert ("POST", "/drive/v3/files/created-1/permissions") in fake.requests
 
 

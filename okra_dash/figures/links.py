@@ -38,7 +38,8 @@ STALLED_EXPORT = {"kr_id": "KR", "key_result": "Key result", "team": "Team", "mo
                   "value_stream": "Value stream", "status": "Status", "stalled": "Stalled because",
                   "weeks_since_change": "Weeks since last change", "start_value": "Start", "current": "Current",
                   "target": "Target", "progress": "Progress %", "expected": "Expected %",
-                  "last_checkin": "Last check-in", "link": "In the sheet"}
+                  "last_checkin": "Last check-in", "confidence": "Confidence", "note": "Latest note",
+                  "note_week": "Note of the week of", "link": "In the sheet"}
 
 
 def stalled_csv(stalled: pd.DataFrame) -> str:

@@ -97,6 +97,17 @@ def pct(value: object) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
 
 
+def _stream_figures(stream: dict) -> str:
+    """A stream's progress against its pace, and how many of its health KRs keep their line."""
+    parts = []
+    if stream["progress"] is not None:
+        parts.append(f"{pct(stream['progress'])} against {pct(stream['expected'])} expected")
+    health = stream["kept"] + stream["breached"]
+    if health:
+        parts.append(f"{stream['kept']} of {health} health key results kept")
+    return "; ".join(parts)
+
+
 def _since(now: dict, before: dict, key: str) -> str:
     change = now[key] - before[key]
     return f" ({change:+d} since last week)" if change else " (as last week)"
@@ -135,11 +146,12 @@ def as_markdown(review: Review) -> str:
                           for mode in split if split[mode]["key_results"])
         out.append(f"- Check-in discipline: {shown}.")
     out += _heading("Value streams")
-    out += [f"- {md(vs['value_stream'])}: {pct(vs['progress'])} against {pct(vs['expected'])} expected, "
-            f"{vs['status']} ({vs['key_results']} key results)" for vs in streams] or ["- None."]
+    out += [f"- {md(vs['value_stream'])}: {_stream_figures(vs)}, {vs['status']} ({vs['key_results']} key results)"
+            for vs in streams] or ["- None."]
     out += _heading("Stalled key results")
     out += [f"- {md(kr['kr_id'])} {md(kr['key_result'])} ({md(kr['team'])}, {md(kr['value_stream'])}): "
             f"{', '.join(kr['stalled'])}; {kr['weeks_since_change']} weeks since last change"
+            + (f"; the team said (week of {kr['note_week']}): \"{md(kr['note'])}\"" if kr.get("note") else "")
             for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
     _more(stalled, out)
     out += _heading("What changed since last week")

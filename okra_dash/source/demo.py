@@ -67,6 +67,15 @@ HEALTH = {
     "breach": lambda start, index, rng: round(start + 0.35 * index + rng.uniform(-0.2, 0.2), 1),
 }
 
+NOTES = [  # weeks ago, KR id, confidence (0-10), note: what teams say beside their numbers
+    (3, "KR10", 5, "Referral page built; waiting for legal to approve the reward"),
+    (1, "KR10", 3, "Still waiting for legal: no sign-ups until the page is live"),
+    (2, "KR16", 5, "Our chilled-goods supplier is short; a second supplier starts next month"),
+    (1, "KR5", 4, "Payment provider migration slipped two weeks"),
+    (1, "KR4", 8, "One-page checkout live everywhere"),
+    (0, "KR1", 7, ""),
+]
+
 ACTIONS = [  # KR id, action, status, owner
     ("KR1", "Chat widget answers order-status questions", "Done", "Femi"),
     ("KR1", "Second shift on Saturday mornings", "In progress", "Femi"),
@@ -156,6 +165,9 @@ def workbook(today: dt.date | None = None) -> Workbook:
         "Key results": key_results,
         "Check-ins": checkins,
         "Actions": [["KR ID", "Action", "Status", "Owner"]] + [list(action) for action in ACTIONS],
+        "Check-in notes": [["Week", "KR ID", "Confidence", "Note"]]
+        + [[(this_week - dt.timedelta(weeks=ago)).isoformat(), kr_id, confidence, note]
+           for ago, kr_id, confidence, note in NOTES],
     }
     return Workbook.from_tabs(named, "demo", "demo")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from okra_dash.errors import SourceError
 from okra_dash.source.typed import printable
 
-TABS = ("Teams", "Objectives", "Key results", "Check-ins", "Actions", "Cycles")
+TABS = ("Teams", "Objectives", "Key results", "Check-ins", "Actions", "Cycles", "Check-in notes")
 REQUIRED_TABS = ("Teams", "Objectives", "Key results", "Check-ins")
 
 

@@ -19,7 +19,7 @@ from okra_dash.store.failures import failures_path, pending_failures
 from okra_dash.store.file import SCHEMA_VERSION, StoreError, exclusive, first_line, health, refusal, sql_string
 from okra_dash.validate.parse import Parsed
 
-TABLES = ("teams", "cycles", "objectives", "key_results", "checkins", "actions", "issues")
+TABLES = ("teams", "cycles", "objectives", "key_results", "checkins", "actions", "notes", "issues")
 KEPT_ACROSS_SYNCS = ("sync_log", "kr_history")
 
 

@@ -31,6 +31,7 @@ class Rule:
     source: str = ""  # for "range": "Tab!A" (that column from row 2 down)
     message: str = ""
     last_column: int | None = None  # for a block of columns (the week columns)
+    bounds: tuple[str, str] = ("-1000000000000000", "1000000000000000")  # for "number": any number, or a scale
 
 
 RULES = (
@@ -49,6 +50,10 @@ RULES = (
     Rule("Actions", 1, "range", source="Key results!A", message="Pick a KR ID from the Key results tab."),
     Rule("Actions", 3, "list", ACTION_STATUSES, message="Planned, In progress, Done or Dropped."),
     Rule("Actions", 5, "date", message="A date, such as 2026-01-05."),
+    Rule("Check-in notes", 1, "date", message="The week's Monday, such as 2026-01-05."),
+    Rule("Check-in notes", 2, "range", source="Key results!A", message="Pick a KR ID from the Key results tab."),
+    Rule("Check-in notes", 3, "number", bounds=("0", "10"),
+         message="How sure the team is of reaching the target: 0 (not at all) to 10 (certain)."),
 )
 
 INSTRUCTIONS = [
@@ -64,10 +69,13 @@ INSTRUCTIONS = [
     ["Objectives: at most 5 per value stream per cycle. Cycle is a quarter (2026-Q1), a half (2026-H1), or a "
      "name from the Cycles tab. The value stream groups objectives by the customer value they create."],
     ["Key results: each belongs to one objective and one team. Start and Target are numbers; Target can be "
-     "below Start when lower is better. Type is Outcome or Output."],
+     "below Start when lower is better. Type is Outcome or Output (measured against the pace of the cycle), or "
+     "Keep above / Keep below for a health KPI: its Target is the line to stay on the right side of."],
     ["Check-ins: one row per key result, one column per week (the column header is the week's Monday)."],
     ["Actions: the work below a key result, with its status."],
     ["Cycles: only for cycles that are not calendar quarters or halves: name, start and end dates."],
+    ["Check-in notes (optional): a row for a week and a key result with how sure the team is (Confidence, 0 to "
+     "10) and why (Note). The latest note shows beside the key result on the dashboard and in the digest."],
     [""],
     ["After each sync, okra-dash lists every cell it could not read on its Data quality page (and, when turned "
      "on, in the Sync report tab of this sheet) with the row, the column and how to fix it."],
@@ -111,6 +119,9 @@ def tabs(today: dt.date | None = None) -> dict[str, list[list[object]]]:
                     ["KR1", "Chat widget answers order-status questions", "In progress", "Femi",
                      (start + dt.timedelta(days=45)).isoformat()]],
         "Cycles": [["Cycle", "Start", "End"]],
+        "Check-in notes": [["Week", "KR ID", "Confidence", "Note"],
+                           [filled[-1].isoformat() if filled else weeks[0].isoformat(), "KR1", 7,
+                            "Chat widget live; the Saturday shift starts next week"]],
         HOW_TO: INSTRUCTIONS,
     }
 
@@ -155,8 +166,8 @@ def write_xlsx(out: Path, today: dt.date | None = None) -> Path:
             validation = DataValidation(type="list", formula1=f"'{tab}'!${column}$2:${column}${ROWS + 1}",
                                         allow_blank=True)
         elif rule.kind == "number":
-            validation = DataValidation(type="decimal", operator="between", formula1="-1000000000000000",
-                                        formula2="1000000000000000", allow_blank=True)
+            validation = DataValidation(type="decimal", operator="between", formula1=rule.bounds[0],
+                                        formula2=rule.bounds[1], allow_blank=True)
         else:
             validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
         validation.error, validation.errorTitle = rule.message, "okra-dash"

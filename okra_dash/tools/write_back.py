@@ -65,8 +65,7 @@ def _rule_request(rule: template.Rule, sheet_id: int) -> dict:
         tab, column = rule.source.split("!")
         condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": f"='{tab}'!{column}2:{column}"}]}
     elif rule.kind == "number":
-        condition = {"type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": "-1000000000000000"},
-                                                          {"userEnteredValue": "1000000000000000"}]}
+        condition = {"type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": bound} for bound in rule.bounds]}
     else:
         condition = {"type": "DATE_IS_VALID"}
     return {"setDataValidation": {"range": grid, "rule": {"condition": condition, "inputMessage": rule.message,

@@ -47,7 +47,9 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
         x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"{line}{unit}")])]
     color = STATUS_COLORS[STATUSES.index(kr["status"])] if kr.get("status") in STATUSES else "gray"
     layers.append(alt.Chart(checkins).mark_line(point=alt.OverlayMarkDef(color=color), color=color).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}")]))
+        x=x, y=y, tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("value:Q", title=f"Value{unit}"),
+                           alt.Tooltip("confidence:Q", title="Confidence (0-10)"),
+                           alt.Tooltip("note:N", title="Note")]))
     today = pd.DataFrame({"week": [pd.Timestamp(as_of)], "label": [f"as of {as_of:%d %b}"]})
     layers.append(alt.Chart(today).mark_rule(color="#455a64", strokeWidth=1).encode(x=x))
     layers.append(alt.Chart(today).mark_text(align="left", dx=4, dy=-6, color="#455a64").encode(

@@ -15,6 +15,7 @@ from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import RawTab, canonical
 from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
+from okra_dash.validate.notes import confidence
 from okra_dash.validate.table import Issues, Table, header_index, is_empty
 
 TAB = "Check-ins"
@@ -154,28 +155,15 @@ def _long(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
                         f"a second check-in for KR '{kr_id}' in the week of {week}; the first one is used",
                         "duplicate_checkin")
             continue
-        confidence = _confidence(table, row, cell.get("Confidence"))
+        said = confidence(table, row, cell.get("Confidence"))
         kept.add((kr_id, week))
-        found.append((kr_id, week, cell["Value"], confidence, cells.text(cell.get("Note")) or None, row))
+        found.append((kr_id, week, cell["Value"], said, cells.text(cell.get("Note")) or None, row))
     if not found:
         return pd.DataFrame(columns=COLUMNS)
-    kr_ids, weeks, raw, confidence, notes, rows = (list(part) for part in zip(*found))
+    kr_ids, weeks, raw, confidences, notes, rows = (list(part) for part in zip(*found))
     return _values(table, pd.Series(raw, dtype=object), kr_id=kr_ids, week=weeks, row=rows,
                    col=value_col + 1, column=cells.text(table.header[value_col]),
-                   confidence=confidence, note=notes)
-
-
-def _confidence(table: Table, row: int, cell: object) -> float | None:
-    try:
-        value = cells.number(cell)
-    except CellError as error:
-        table.issue(row, "Confidence", cell, f"Confidence {error}; it was left blank", error.kind)
-        return None
-    if value is not None and not 0 <= value <= 10:
-        table.issue(row, "Confidence", cell, "Confidence is not between 0 and 10; it was left blank",
-                    "confidence_range")
-        return None
-    return value
+                   confidence=confidences, note=notes)
 
 
 def _inside_cycles(found: pd.DataFrame, windows: pd.DataFrame, issues: Issues) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from okra_dash.source.workbook import Workbook
 from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
 from okra_dash.validate.checkins import read_checkins
+from okra_dash.validate.notes import read_notes
 from okra_dash.validate.table import Issues, Table
 from okra_dash.words import ACTION_STATUSES, HEALTH_TYPES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
 
@@ -36,6 +37,7 @@ class Parsed:
     key_results: pd.DataFrame
     checkins: pd.DataFrame
     actions: pd.DataFrame
+    notes: pd.DataFrame  # confidence and notes, from either layout
     issues: pd.DataFrame
     rows: dict[str, int] = field(default_factory=dict)  # rows loaded per tab
 
@@ -288,6 +290,7 @@ def parse(book: Workbook) -> Parsed:
                        end=lambda f: f["cycle"].map(lambda c: cycles[c][1])))
     checkins = read_checkins(book.tabs["Check-ins"], windows, left_out, issues)
     actions = _actions(book, set(key_results["kr_id"]), left_out, issues)
+    notes = read_notes(book, checkins, set(key_results["kr_id"]), left_out, issues)
     used = sorted(set(objectives["cycle"]) | {name for name in cycles})
     cycle_frame = pd.DataFrame([(name, *cycles[name]) for name in used],
                                columns=["cycle", "start_date", "end_date"])
@@ -295,4 +298,4 @@ def parse(book: Workbook) -> Parsed:
                                columns=["tab", "row", "column", "value", "problem", "kind", "col"])
     rows = {"Teams": len(teams), "Objectives": len(objectives), "Key results": len(key_results),
             "Check-ins": len(checkins), "Actions": len(actions), "Cycles": len(cycle_frame)}
-    return Parsed(teams, cycle_frame, objectives, key_results, checkins, actions, issue_frame, rows)
+    return Parsed(teams, cycle_frame, objectives, key_results, checkins, actions, notes, issue_frame, rows)

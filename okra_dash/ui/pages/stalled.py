@@ -52,8 +52,8 @@ st.metric("Stalled key results shown", len(stalled), help=f"of {len(everything)}
 picked = st.dataframe(tables.shown(stalled), hide_index=True, column_config=tables.KR_COLUMNS,
                       on_select="rerun", selection_mode="single-row", key="stalled_table",
                       column_order=["kr_id", "status", "progress", "stalled", "weeks_since_change", "team",
-                                    "key_result", "current", "target", "value_stream", "mode", "last_checkin",
-                                    "link"])
+                                    "key_result", "note", "confidence", "current", "target", "value_stream", "mode",
+                                    "last_checkin", "link"])
 st.caption("Select a row to open the key result, week by week.")
 rows = picked.selection.rows if picked else []
 if rows:

@@ -44,7 +44,7 @@ for objective_id, objective in krs.groupby("objective_id", sort=False):
     picked = st.dataframe(tables.shown(objective), hide_index=True, on_select="rerun", selection_mode="single-row",
                           key=f"objective_{objective_id}", column_config=tables.KR_COLUMNS,
                           column_order=["kr_id", "status", "progress", "key_result", "team", "current", "target",
-                                        "expected", "stalled", "mode"])
+                                        "expected", "stalled", "note", "confidence", "mode"])
     clicked = list(picked.selection.rows) if picked else []
     if clicked and clicked != st.session_state.get(f"_opened_{objective_id}"):  # a row clicked: open it below
         st.session_state["kr"] = objective["kr_id"].iloc[clicked[0]]
@@ -59,6 +59,13 @@ state.publish(KR, kr_id)
 kr = krs[krs["kr_id"] == kr_id].iloc[0].to_dict()
 checkins = view.frame("kr_checkins", kr_id=kr_id)
 st.altair_chart(charts.burn_up(checkins, kr, view.as_of), width="stretch")
+said = view.frame("kr_notes", kr_id=kr_id)
+if not said.empty:  # how sure the team has been, week by week, and why
+    st.caption(f"What the team said about {md(kr_id)}, newest first")
+    st.dataframe(said, hide_index=True, column_config={
+        "week": st.column_config.DateColumn("Week of"),
+        "confidence": st.column_config.ProgressColumn("Confidence", format="%g", min_value=0, max_value=10),
+        "note": st.column_config.TextColumn("Note", width="large")})
 st.caption(f"Actions below {md(kr_id)}")
 actions = view.frame("kr_actions", kr_id=kr_id)
 if actions.empty:
