@@ -12,6 +12,7 @@ navigation = st.navigation([
     st.Page(f"{PAGES}/weekly_review.py", title="Weekly review", icon=":material/insights:", default=True),
     st.Page(f"{PAGES}/value_streams.py", title="Value streams", icon=":material/account_tree:"),
     st.Page(f"{PAGES}/stalled.py", title="Stalled KRs", icon=":material/hourglass_empty:"),
+    st.Page(f"{PAGES}/champions.py", title="Champions", icon=":material/campaign:"),
     st.Page(f"{PAGES}/okr_vs_kpi.py", title="OKR vs KPI", icon=":material/compare_arrows:"),
     st.Page(f"{PAGES}/retrospective.py", title="Retrospective", icon=":material/history:"),
     st.Page(f"{PAGES}/data_quality.py", title="Data quality", icon=":material/rule:"),

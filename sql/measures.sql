@@ -165,3 +165,18 @@ SELECT value_stream, cycle,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
 FROM kr_measures(as_of, cycles, review)
 GROUP BY value_stream, cycle;
+
+-- champion_krs(as_of, cycles, review) returns, for the key results of the listed cycles that contain
+-- as_of, who champions their team (null: none named, or a team not in the Teams tab) and whether
+-- the KR misses its check-in for the last full week (the week whose Monday is 7 days before the
+-- Monday of as_of's week; only KRs whose cycle touches that week), with its measures.
+CREATE OR REPLACE TEMP MACRO champion_krs(as_of, cycles, review) AS TABLE
+WITH last_week AS (SELECT CAST(date_trunc('week', CAST(as_of AS DATE)) AS DATE) - 7 AS monday)
+SELECT t.champion, kr.*, l.monday AS last_full_week,
+       kr.start_date <= l.monday + 6 AND kr.end_date >= l.monday
+           AND NOT EXISTS (SELECT 1 FROM checkins AS ch WHERE ch.kr_id = kr.kr_id AND ch.week = l.monday)
+           AS missing
+FROM kr_measures(as_of, cycles, review) AS kr
+CROSS JOIN last_week AS l
+LEFT JOIN teams AS t USING (team)
+WHERE kr.in_cycle;

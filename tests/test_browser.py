@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAYLOAD = "<img src=x onerror=alert(1)>"
-PAGES = ["", "value_streams", "stalled", "okr_vs_kpi", "retrospective", "data_quality"]
-TITLES = ["Weekly review", "Value streams", "Stalled key results", "OKR-driven and KPI-driven teams",
-          "Cycle retrospective", "Data quality"]
+PAGES = ["", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality"]
+TITLES = ["Weekly review", "Value streams", "Stalled key results", "A champion's list",
+          "OKR-driven and KPI-driven teams", "Cycle retrospective", "Data quality"]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):

@@ -77,6 +77,7 @@ def report(review: Review) -> dict:
         "focus": records(review.frame("focus")),
         "moved_targets": records(review.frame("moved_targets")),
         "changes": records(review.frame("changes")),
+        "champions": records(review.frame("champions")),
         "issues": records(review.frame("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 

@@ -33,7 +33,7 @@ from okra_dash.tools import generate
 # The benchmark runs from a checkout: it times app.py, which is not part of the installed package.
 CHECKOUT = Path(__file__).resolve().parents[2]
 KEY = "bench"
-PAGES = ("weekly_review", "value_streams", "stalled", "okr_vs_kpi", "retrospective", "data_quality")
+PAGES = ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality")
 HUGE_CELLS = 10_000_000
 
 

@@ -1,0 +1,37 @@
+"""Champions: an OKR champion picks their name and sees what to ask their teams about this week."""
+
+import streamlit as st
+
+from okra_dash.figures.report import md
+from okra_dash.ui import data, state, tables
+
+NOBODY = "(teams with no champion)"
+CHAMPION = state.Param("champion", "champion")
+
+view = data.current_view()
+st.title("A champion's list")
+champions = view.frame("champions")
+names = [name if isinstance(name, str) else NOBODY for name in champions["champion"]]
+if not names:
+    st.info("The Teams tab names no teams yet.")
+    state.stop()
+state.seed(CHAMPION, names, default=names[0], what="champion")
+chosen = st.selectbox("Champion", names, key="champion",
+                      help="From the Teams tab's Champion column; the link keeps your choice.")
+state.publish(CHAMPION, chosen)
+row = champions.iloc[names.index(chosen)]
+krs = view.frame("champion_list", champion="" if chosen == NOBODY else chosen)
+week = krs["last_full_week"].iloc[0] if len(krs) else None
+st.caption(f"Teams: {md(', '.join(row['teams']))}. Key results of the cycles running on {view.as_of:%d %b %Y} "
+           "that missed last full week's check-in or are stalled, with what the team last said.")
+cols = st.columns(2)
+cols[0].metric("Missing last full week", len(row["missing"]), help="No check-in for the week before this one")
+cols[1].metric("Stalled", len(row["stalled"]))
+if krs.empty:
+    st.success("Nothing to chase: every key result checked in last week and none is stalled.")
+    state.stop()
+krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: ""})
+st.dataframe(tables.shown(krs), hide_index=True, column_config={
+    **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="small")},
+    column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result", "current",
+                  "target"])
