@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from okra_dash import queries, store
+from okra_dash.cli import digest
+from okra_dash.cli.digest import DeliveryError
 from okra_dash.errors import SourceError, UsageError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review, Thresholds
@@ -57,16 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     report_cmd = commands.add_parser("report", help="print the review as JSON or a Markdown digest",
                                      description="Print the review of the synced data as of a date.")
-    _db_option(report_cmd)
-    report_cmd.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    _review_options(report_cmd)
     report_cmd.add_argument("--format", choices=("json", "markdown"), default="json")
-    report_cmd.add_argument("--cycle", action="append", default=None,
-                            help="a cycle to report on (repeatable; default: the cycles containing the date)")
-    defaults = Thresholds()
-    for name in Thresholds.names():
-        default = getattr(defaults, name)
-        report_cmd.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default,
-                                help=f"threshold (default {default:g})")
+    digest_cmd = commands.add_parser("digest", help="send the weekly digest by e-mail or to a webhook",
+                                     description="Send the weekly digest: by e-mail (--send) to the configured "
+                                                 "recipients, and/or as a short summary to a chat webhook; "
+                                                 "with neither, print it.")
+    _review_options(digest_cmd)
+    digest_cmd.add_argument("--send", action="store_true", help="e-mail it (settings: OKRA_SMTP_* or "
+                                                                "[okra.smtp] in .streamlit/secrets.toml)")
+    digest_cmd.add_argument("--webhook", metavar="URL", help="post a short summary to this incoming webhook")
     template_cmd = commands.add_parser("template", help="write the .xlsx template teams start from",
                                        description="Write a ready workbook: every tab, frozen headers, example "
                                                    "rows, a 'How to fill this in' tab, dropdowns and number-only "
@@ -105,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _review_options(command: argparse.ArgumentParser) -> None:
+    """The database, the date, the cycles and every threshold: what a review is computed from."""
+    _db_option(command)
+    command.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    command.add_argument("--cycle", action="append", default=None,
+                         help="a cycle to report on (repeatable; default: the cycles containing the date)")
+    defaults = Thresholds()
+    for name in Thresholds.names():
+        default = getattr(defaults, name)
+        command.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default,
+                             help=f"threshold (default {default:g})")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -130,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out))
             return 0
         return _report(args)
-    except (SourceError, UsageError, store.NoDataError, store.StoreError) as error:
+    except (SourceError, UsageError, store.NoDataError, store.StoreError, DeliveryError) as error:
         print(f"okra-dash: {printable(str(error))}", file=sys.stderr)
         return 2
 
@@ -193,6 +208,8 @@ def _report(args: argparse.Namespace) -> int:
     problem = thresholds.problem()
     if problem:
         raise UsageError(problem[0].upper() + problem[1:])
+    if args.command == "digest" and args.send:
+        mail = digest.mail_settings()  # a missing setting is said before any work
     con = store.connect(args.db)
     try:
         review = Review(con, args.as_of, thresholds, args.cycle)
@@ -200,7 +217,15 @@ def _report(args: argparse.Namespace) -> int:
         if unknown:
             known = ", ".join(sorted(queries.frame(con, "cycles", as_of=review.as_of)["cycle"])) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
-        text = report.as_json(review) if args.format == "json" else report.as_markdown(review)
+        if args.command == "digest" and (args.send or args.webhook):
+            if args.send:
+                digest.send(digest.message(review, mail), mail)
+                print(f"Sent the digest to {', '.join(mail.to)} through {mail.host}:{mail.port}.")
+            if args.webhook:
+                digest.post(args.webhook, digest.summary(review))
+                print("Posted the summary to the webhook.")
+            return 0
+        text = report.as_json(review) if getattr(args, "format", "") == "json" else report.as_markdown(review)
     finally:
         con.close()
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import charts, data, tables
+from okra_dash.ui import data, tables
 
 view = data.current_view()
 st.title("OKR-driven and KPI-driven teams")

@@ -4,8 +4,9 @@ import dataclasses
 
 import streamlit as st
 
+from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import charts, data, state, tables
+from okra_dash.ui import data, state, tables
 from okra_dash.words import BANDS
 
 view = data.current_view()

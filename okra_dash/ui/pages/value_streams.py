@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import charts, data, state, tables
+from okra_dash.ui import data, state, tables
 
 STREAM = state.Param("stream", "stream")
 KR = state.Param("kr", "kr")

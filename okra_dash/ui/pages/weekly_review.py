@@ -3,8 +3,9 @@ what changed, busy without results, moved targets, focus warnings."""
 
 import streamlit as st
 
+from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import charts, data, tables
+from okra_dash.ui import data, tables
 
 view = data.current_view()
 limits = view.thresholds
