@@ -75,3 +75,11 @@ def test_the_champions_page_keeps_the_champion_in_the_link_and_shows_the_note(db
     at.selectbox(key="champion").set_value("Ana").run()
     assert at.query_params["champion"] == "Ana"
     assert metrics(at) == {"Missing last full week": "0", "Stalled": "0"}
+
+
+def test_the_missing_cells_point_into_the_wide_grid(db):
+    cells = review_of(db, SUNDAY).frame("missing_cells")
+    # Check-ins rows: A1 row 2, A2 row 3, L1 row 4, X1 row 5; the week of Feb 2 is column C (3).
+    assert cells[["team", "kr_id", "row", "col"]].values.tolist() == [
+        ["Hotline", "A2", 3, 3], ["Lab", "L1", 4, 3], ["Nobody's team", "X1", 5, 3]]
+    assert {str(day.date()) for day in cells["last_full_week"]} == {"2026-02-02"}

@@ -204,3 +204,18 @@ def test_each_kind_of_issue_comes_with_a_plain_language_fix(kind, words):
     (fix,) = Review(con, dt.date(2026, 1, 31), cycles=["2026-Q1"]).frame("issues")["fix"]
     assert words in fix
     assert fix == FIXES.get(kind, fix)
+
+
+def test_write_back_lists_each_teams_missing_cells_of_last_week_with_a_link(fake):
+    missing = [{"team": "Hotline", "champion": "Ana", "kr_id": "A2", "key_result": "Answered",
+                "last_full_week": "2026-02-02", "row": 3, "col": 3},
+               {"team": "Lab", "champion": None, "kr_id": "L9", "key_result": "New", "last_full_week": "2026-02-02",
+                "row": None, "col": None}]
+    write_back.write_back(KEY, [], {"Check-ins": 102}, missing=missing)
+    report = fake.books[KEY]["Sync report"]
+    assert report[0] == write_back.REPORT_HEADER
+    assert report[2][0] == "Missing check-ins for the week of 2026-02-02"
+    assert report[3] == write_back.MISSING_HEADER
+    assert report[4] == ["Hotline", "Ana", "A2", "Answered", "", "",
+                         '=HYPERLINK("#gid=102&range=C3", "Check-ins!C3")']
+    assert report[5][:4] == ["Lab", "", "L9", "New"] and report[5][6] == ""  # no row known: no link

@@ -186,13 +186,16 @@ def _write_back(key: str, db: Path) -> None:
 
     con = store.connect(db)
     try:
-        issues = report.records(Review(con, dt.date.today()).frame("issues"))
+        review = Review(con, dt.date.today())
+        issues = report.records(review.frame("issues"))
+        missing = report.records(review.frame("missing_cells"))
         gids = dict(con.execute("SELECT tab, gid FROM source_tabs").fetchall())
     finally:
         con.close()
     print("Write-back is on: okra-dash asked Google for write access to the sheet.")
-    written = write_back.write_back(key, issues, gids)
-    print(f"Wrote {written} data issues to the '{write_back.REPORT_TAB}' tab.")
+    written = write_back.write_back(key, issues, gids, missing=missing)
+    print(f"Wrote {written} data issues" + (f" and {len(missing)} missing check-ins of last full week"
+                                            if missing else "") + f" to the '{write_back.REPORT_TAB}' tab.")
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ WRITE_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.goo
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 REPORT_TAB = "Sync report"
 REPORT_HEADER = ["Tab", "Row", "Column", "Typed", "Problem", "How to fix it", "Go to the cell"]
+MISSING_HEADER = ["Team", "Champion", "KR ID", "Key result", "", "", "Go to the cell"]
 
 
 def client() -> gspread.Client:
@@ -153,8 +154,10 @@ def add_week(key: str, today: dt.date | None = None, gc: gspread.Client | None =
     return new
 
 
-def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.Client | None = None) -> int:
-    """Replace the Sync report tab's contents with the issues; returns how many were written.
+def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.Client | None = None,
+               missing: list[dict] = ()) -> int:
+    """Replace the Sync report tab's contents with the issues, then each team's key results missing last full
+    week's check-in (sql/missing_cells.sql) with a link to the cell to type it in; returns the issues written.
 
     It writes only to the Sync report tab (created when missing); the teams' tabs are never touched.
     """
@@ -170,11 +173,26 @@ def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.C
         requests.append({"addSheet": {"properties": {"sheetId": report_id, "title": REPORT_TAB,
                                                      "gridProperties": {"frozenRowCount": 1}}}})
     rows = [[_text(name) for name in REPORT_HEADER]] + [_report_row(issue, gids) for issue in issues]
+    if missing:
+        week = f"{missing[0]['last_full_week']}"[:10]
+        rows += [[_text("")], [_text(f"Missing check-ins for the week of {week}")],
+                 [_text(name) for name in MISSING_HEADER]] + [_missing_row(kr, gids) for kr in missing]
     requests.append({"updateCells": {"range": {"sheetId": report_id}, "fields": "userEnteredValue"}})
     requests.append({"updateCells": {"start": {"sheetId": report_id, "rowIndex": 0, "columnIndex": 0},
                                      "rows": [{"values": row} for row in rows], "fields": "userEnteredValue"}})
     _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "write the Sync report tab", email)
     return len(issues)
+
+
+def _missing_row(kr: dict, gids: dict[str, int]) -> list[dict]:
+    row = [_text(kr["team"]), _text(kr["champion"] or ""), _text(kr["kr_id"]), _text(kr["key_result"]), _text(""),
+           _text(""), _text("")]
+    gid = gids.get("Check-ins")
+    if gid is not None and kr.get("row") is not None:
+        cell = rowcol_to_a1(int(kr["row"]), int(kr["col"] or 1))
+        row[-1] = {"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={int(gid)}&range={cell}", '
+                                                        f'"Check-ins!{cell}")'}}
+    return row
 
 
 def _text(value: object) -> dict:
