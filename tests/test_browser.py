@@ -204,7 +204,7 @@ def open_page(page, path: str) -> None:
 
 
 def nav_label(path: str) -> str:
-    return {"": "Weekly review", "value_streams": "Value streams", "stalled": "Stalled KRs",
+    return {"": "Weekly review", "value_streams": "Value streams", "stalled": "Stalled KRs", "champions": "Champions",
             "okr_vs_kpi": "OKR vs KPI", "retrospective": "Retrospective", "data_quality": "Data quality"}[path]
 
 

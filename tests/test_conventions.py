@@ -18,7 +18,8 @@ from okra_dash.words import ACTION_STATUSES, BANDS, KR_TYPES, MODES, STALL_REASO
 ROOT = Path(__file__).resolve().parent.parent
 SQL_FILES = sorted(path.stem for path in (ROOT / "sql").glob("*.sql"))
 WRITERS = {"schema", "measures", "record_kr_history"}  # run by store.py on its own connections
-FILTERS = {"kr_id": "KR-A", "value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
+FILTERS = {"kr_id": "KR-A", "value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0,
+           "champion": "Ana"}
 EMPTY_ON_THE_FIXTURE = {"focus", "moved_targets", "kr_notes"}  # the review workbook has none of these
 
 
