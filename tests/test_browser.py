@@ -330,3 +330,24 @@ def test_clicking_a_stalled_key_result_opens_it_week_by_week(server, page):
     combobox = page.get_by_test_id("stSelectbox").filter(has_text="Key result").get_by_role("combobox")
     assert combobox.input_value().startswith(f"{query['kr'][0]} · ")
     page.screenshot(path=str(ARTIFACTS / "stalled-row-opened.png"), full_page=True)
+
+
+def test_a_champion_picks_their_name_and_the_link_keeps_it(server, browser):
+    sender = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sender.goto(f"{server}/champions")
+    settle(sender)
+    sender.get_by_test_id("stSelectbox").filter(has_text="Champion").click()
+    sender.get_by_role("option", name="Dev").click()
+    wait_for_link(sender, "champion=Dev")
+    assert sender.get_by_text("Teams: Growth marketing").first.is_visible()
+    shown = sender.get_by_test_id("stMetricValue").all_inner_texts()
+    assert int(shown[1]) >= 1  # the demo's Growth marketing has stalled key results
+    receiver = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    receiver.goto(sender.url)
+    settle(receiver)
+    combobox = receiver.get_by_test_id("stSelectbox").filter(has_text="Champion").get_by_role("combobox")
+    assert combobox.input_value() == "Dev"
+    assert receiver.get_by_test_id("stMetricValue").all_inner_texts() == shown
+    receiver.screenshot(path=str(ARTIFACTS / "champion-from-link.png"), full_page=True)
+    for context in (sender.context, receiver.context):
+        context.close()

@@ -41,8 +41,8 @@ KR_COLUMNS = {
     "on_track_share": st.column_config.ProgressColumn("On track", width="small", **_BAR),
     "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", width="small", **_BAR),
     "achievement": st.column_config.NumberColumn("Final achievement", format="%d%%", width="small"),
-    "confidence": st.column_config.NumberColumn("Confidence", format="%g", width="small",
-                                                help="How sure the team is, 0 to 10: the latest they gave"),
+    "confidence": st.column_config.TextColumn("Confidence", width="small",
+                                              help="How sure the team is, 0 to 10: the latest they gave"),
     "note": st.column_config.TextColumn("Latest note", width="medium", help="What the team last said, and when"),
     "link": st.column_config.LinkColumn("In the sheet", display_text="open", width="small"),
 }
@@ -52,8 +52,11 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy to display: statuses with their colour mark, shares as whole percents, lists as text."""
     out = frame.copy()
     if "note" in out.columns and "note_week" in out.columns:  # what was said, and for which week
-        out["note"] = [f"{note} (week of {pd.Timestamp(week):%d %b})" if isinstance(note, str) else None
+        out["note"] = [f"{note} (week of {pd.Timestamp(week):%d %b})" if isinstance(note, str) else ""
                        for note, week in zip(out["note"], out["note_week"])]
+    if "confidence" in out.columns:  # text, so a KR without one shows nothing rather than "None"
+        out["confidence"] = [f"{value:g}/10" if value == value and value is not None else ""
+                             for value in out["confidence"]]
     if "expected" in out.columns:
         out["expected"] = [expected(row) for row in frame.to_dict("records")]
     for column in SHARES:

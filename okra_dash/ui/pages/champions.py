@@ -32,6 +32,6 @@ if krs.empty:
     state.stop()
 krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: ""})
 st.dataframe(tables.shown(krs), hide_index=True, column_config={
-    **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="small")},
+    **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="medium")},
     column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result", "current",
                   "target"])
