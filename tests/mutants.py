@@ -85,23 +85,23 @@ _FLIPS = {">=": ">", "<=": "<", "<>": "=", ">": ">=", "<": "<=", "=": "<>"}
 _OPERATOR = re.compile(r"(?<![<>=!:])(>=|<=|<>|>|<|=)(?![<>=])")
 
 
-def sql_mutations() -> list[Mutation]:
+def sql_mutations(root: Path = ROOT) -> list[Mutation]:
     """Each comparison of the figure queries flipped, one mutation per occurrence."""
     found = []
     for name in FIGURE_SQL:
         path = f"sql/{name}.sql"
-        for number, line in enumerate((ROOT / path).read_text().splitlines(), 1):
+        for number, line in enumerate((root / path).read_text().splitlines(), 1):
             code = line.split("--")[0]
             for match in _OPERATOR.finditer(code):
                 flipped = code[:match.start()] + _FLIPS[match.group()] + code[match.end():]
                 found.append(Mutation(path, line, flipped + line[len(code):], f"{path}:{number} "
                                       f"{match.group()} becomes {_FLIPS[match.group()]}",
-                                      nth=_occurrence(path, line, number)))
+                                      nth=_occurrence(root / path, line, number)))
     return found
 
 
-def _occurrence(path: str, line: str, number: int) -> int:
-    lines = (ROOT / path).read_text().splitlines()
+def _occurrence(path: Path, line: str, number: int) -> int:
+    lines = path.read_text().splitlines()
     return sum(1 for earlier in lines[:number - 1] if line in earlier)
 
 
@@ -116,26 +116,29 @@ def _apply(copy: Path, mutation: Mutation) -> None:
                       + mutation.old.join(parts[mutation.nth + 1:]))
 
 
-def run(mutations: list[Mutation], tests: list[str]) -> list[Mutation]:
-    """Each mutation in a fresh copy; returns the survivors."""
+def snapshot(temp: Path) -> Path:
+    """One copy of the project, taken first, so editing the working tree meanwhile changes nothing here."""
+    base = temp / "base"
+    shutil.copytree(ROOT, base, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", "__pycache__", "test-artifacts", "*.duckdb*", ".pytest_cache", ".ruff_cache", ".hypothesis"))
+    return base
+
+
+def run(mutations: list[Mutation], tests: list[str], base: Path, temp: Path) -> list[Mutation]:
+    """Each mutation in a fresh copy of the snapshot; returns the survivors."""
     survivors = []
-    with tempfile.TemporaryDirectory(prefix="okra-mutants-") as temp:
-        # One snapshot of the project first, so editing the working tree meanwhile changes nothing here.
-        base = Path(temp) / "base"
-        shutil.copytree(ROOT, base, symlinks=True, ignore=shutil.ignore_patterns(
-            ".git", "__pycache__", "test-artifacts", "*.duckdb*", ".pytest_cache", ".ruff_cache", ".hypothesis"))
-        for index, mutation in enumerate(mutations, 1):
-            copy = Path(temp) / f"m{index}"
-            shutil.copytree(base, copy, symlinks=True)
-            _apply(copy, mutation)
-            started = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-n", "2", "-p", "no:cacheprovider",
-                                     *tests], cwd=copy, capture_output=True, text=True)
-            verdict = "killed" if result.returncode != 0 else "SURVIVED"
-            print(f"{verdict:8} {time.perf_counter() - started:5.1f} s  {mutation.what}", flush=True)
-            if result.returncode == 0:
-                survivors.append(mutation)
-            shutil.rmtree(copy)
+    for index, mutation in enumerate(mutations, 1):
+        copy = temp / f"m{index}"
+        shutil.copytree(base, copy, symlinks=True)
+        _apply(copy, mutation)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-n", "2", "-p", "no:cacheprovider",
+                                 *tests], cwd=copy, capture_output=True, text=True)
+        verdict = "killed" if result.returncode != 0 else "SURVIVED"
+        print(f"{verdict:8} {time.perf_counter() - started:5.1f} s  {mutation.what}", flush=True)
+        if result.returncode == 0:
+            survivors.append(mutation)
+        shutil.rmtree(copy)
     return survivors
 
 
@@ -144,15 +147,17 @@ def main() -> int:
     parser.add_argument("--sql", action="store_true", help="also flip every comparison in the figure queries")
     parser.add_argument("--list", action="store_true", help="print the mutations and stop")
     args = parser.parse_args()
-    named = NAMED
-    extra = sql_mutations() if args.sql else []
-    if args.list:
-        for mutation in named + extra:
-            print(mutation.what)
-        return 0
-    survivors = run(named, FAST_TESTS)
-    print(f"Named mutations: {len(named) - len(survivors)} of {len(named)} killed.")
-    flipped = run(extra, FAST_TESTS) if extra else []
+    with tempfile.TemporaryDirectory(prefix="okra-mutants-") as temp:
+        base = snapshot(Path(temp))
+        named = NAMED
+        extra = sql_mutations(base) if args.sql else []
+        if args.list:
+            for mutation in named + extra:
+                print(mutation.what)
+            return 0
+        survivors = run(named, FAST_TESTS, base, Path(temp))
+        print(f"Named mutations: {len(named) - len(survivors)} of {len(named)} killed.")
+        flipped = run(extra, FAST_TESTS, base, Path(temp)) if extra else []
     if extra:
         print(f"SQL comparisons: {len(extra) - len(flipped)} of {len(extra)} killed.")
     for mutation in survivors + flipped:

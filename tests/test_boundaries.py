@@ -170,3 +170,11 @@ def test_the_stalled_export_defuses_sheet_text(edge_db):
     stalled.loc[:, "key_result"] = "=1+1"
     text = stalled_csv(stalled)
     assert ",'=1+1," in text and ",=1+1," not in text
+
+
+def test_a_cycles_first_week_counts_as_begun_on_its_monday(edge_db):
+    # "Fresh" starts on Monday MONDAY_BEFORE: that day, one week of it has begun (check-in discipline's base).
+    on_monday = review_of(edge_db, MONDAY_BEFORE, cycles=["Fresh"]).frame("key_results").set_index("kr_id")
+    day_before = review_of(edge_db, MONDAY_BEFORE - dt.timedelta(days=1), cycles=["Fresh"]).frame("key_results")
+    assert on_monday.loc["SILENT", "elapsed_weeks"] == 1
+    assert list(day_before["elapsed_weeks"]) == [0, 0]
