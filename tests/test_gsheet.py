@@ -171,3 +171,17 @@ def test_an_unreachable_sign_in_service_is_blamed_on_the_network_not_the_credent
     assert str(error.value).endswith("check the network and try again.")
     assert "credentials" not in str(error.value)
     assert fake.requests == []
+
+
+def test_the_check_in_notes_tab_comes_in_the_same_two_requests(fake, credentials, tmp_path):
+    fake.books[KEY]["Check-in notes"] = [["Week", "KR ID", "Confidence", "Note"],
+                                         ["2026-01-19", "KR-A", "8", "New shop window works"],
+                                         ["2026-01-26", "KR-A", "12", ""]]
+    db = tmp_path / "okra.duckdb"
+    sync(KEY, db)
+    assert len(fake.requests) == 2
+    review = review_of(db, AS_OF)
+    kr = review.frame("key_results").set_index("kr_id").loc["KR-A"]
+    assert (kr["confidence"], kr["note"], str(kr["note_week"].date())) == (8, "New shop window works", "2026-01-19")
+    issues = review.frame("issues")
+    assert issues[issues["kind"] == "confidence_range"][["tab", "row"]].values.tolist() == [["Check-in notes", 3]]
