@@ -140,7 +140,8 @@ def test_the_data_quality_page_lists_issues_and_the_sync_history(review_db, monk
     issues = at.dataframe[0].value
     assert issues[["tab", "row", "column", "value"]].values.tolist() == [["Key results", 7, "Team", "Gamma"]]
     assert issues["fix"].iloc[0] == "Add the team to the Teams tab, or correct its spelling here."
-    assert len(at.dataframe[1].value) == 1
+    (rows,) = at.dataframe[1].value["rows_per_tab"]
+    assert rows.startswith("Teams 3 · Objectives 3 · Key results 7 · Check-ins ")
 
 
 def test_sheet_text_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):

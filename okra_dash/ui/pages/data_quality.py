@@ -1,5 +1,7 @@
 """Data quality: every cell that could not be read, with a link to it, and the sync history."""
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -40,6 +42,9 @@ else:
                                 "link": st.column_config.LinkColumn("In the sheet", display_text="open cell")})
 
 st.subheader("Sync history")
+# The sync log keeps rows per tab as JSON; people read "Teams 9 · Objectives 15".
+log["rows_per_tab"] = [" · ".join(f"{tab} {count}" for tab, count in json.loads(rows).items())
+                       if isinstance(rows, str) else "" for rows in log["rows_per_tab"]]
 st.dataframe(log, hide_index=True, column_config={
     "sync_id": st.column_config.NumberColumn("Sync", format="%d"), "synced_at": "When", "status": "Result",
     "source": "Source", "kind": "Kind", "sheet_url": None, "rows_per_tab": "Rows per tab", "issues": "Data issues",
