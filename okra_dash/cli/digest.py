@@ -107,12 +107,12 @@ def _html(data: dict, chart_cid: str | None) -> str:
                      'style="max-width:100%"></p>')
     rows = "".join(f"<tr><td>{esc(vs['value_stream'])}</td><td>{esc(vs['cycle'])}</td>"
                    f"<td>{report.pct(vs['progress'])}</td><td>{report.pct(vs['expected'])}</td>"
-                   f"<td>{esc(vs['status'])}</td><td>{vs['kept']} of {vs['kept'] + vs['breached']}</td></tr>"
+                   f"<td>{esc(vs['status'])}</td><td>{_kept(vs)}</td></tr>"
                    for vs in data["value_streams"])
     parts.append('<h3>Value streams</h3><table border="1" cellpadding="4" cellspacing="0">'
                  "<tr><th>Value stream</th><th>Cycle</th><th>Progress</th><th>Expected</th><th>Status</th>"
                  f"<th>Health KRs kept</th></tr>{rows}</table>")
-    stalled = [kr for kr in data["key_results"] if kr["stalled"]]
+    stalled = sorted((kr for kr in data["key_results"] if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
     items = "".join(f"<li><b>{esc(kr['kr_id'])}</b> {esc(kr['key_result'])} ({esc(kr['team'])}): "
                     f"{esc(', '.join(kr['stalled']))}"
                     + (f"; the team said: “{esc(kr['note'])}”" if kr.get("note") else "") + "</li>"
@@ -120,6 +120,11 @@ def _html(data: dict, chart_cid: str | None) -> str:
     parts.append(f"<h3>Stalled key results ({len(stalled)})</h3><ul>{items or '<li>None.</li>'}</ul>")
     parts.append(f"<p>{len(data['issues'])} data issues in the last sync.</p>")
     return "<html><body>" + "\n".join(parts) + "</body></html>"
+
+
+def _kept(stream: dict) -> str:
+    health = stream["kept"] + stream["breached"]
+    return f"{stream['kept']} of {health}" if health else "–"
 
 
 def message(review: Review, mail: Mail) -> EmailMessage:
