@@ -112,7 +112,7 @@ def _html(data: dict, chart_cid: str | None) -> str:
     parts.append('<h3>Value streams</h3><table border="1" cellpadding="4" cellspacing="0">'
                  "<tr><th>Value stream</th><th>Cycle</th><th>Progress</th><th>Expected</th><th>Status</th>"
                  f"<th>Health KRs kept</th></tr>{rows}</table>")
-    stalled = sorted((kr for kr in data["key_results"] if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
+    stalled = report.stalled_longest_first(data["key_results"])
     items = "".join(f"<li><b>{esc(kr['kr_id'])}</b> {esc(kr['key_result'])} ({esc(kr['team'])}): "
                     f"{esc(', '.join(kr['stalled']))}"
                     + (f"; the team said: “{esc(kr['note'])}”" if kr.get("note") else "") + "</li>"

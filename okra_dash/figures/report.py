@@ -98,6 +98,11 @@ def pct(value: object) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
 
 
+def stalled_longest_first(key_results: list[dict]) -> list[dict]:
+    """The stalled key results, the longest unchanged first: the order every digest lists them in."""
+    return sorted((kr for kr in key_results if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
+
+
 def _stream_figures(stream: dict) -> str:
     """A stream's progress against its pace, and how many of its health KRs keep their line."""
     parts = []
@@ -131,7 +136,7 @@ def as_markdown(review: Review) -> str:
     data = report(review)
     krs, streams = data["key_results"], data["value_streams"]
     now, before = data["headline"]["now"], data["headline"]["last week"]
-    stalled = sorted((kr for kr in krs if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
+    stalled = stalled_longest_first(krs)
     split = data["split"]
     windows = "; ".join(f"{md(c['cycle'])} ({c['start_date']} to {c['end_date']}), {pct(c['elapsed'])} of the way "
                         "through" for c in data["cycle_windows"])
