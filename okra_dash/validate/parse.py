@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
 from okra_dash.validate.checkins import read_checkins
 from okra_dash.validate.notes import read_notes
-from okra_dash.validate.table import Issues, Table
+from okra_dash.validate.table import Issue, Issues, Table
 from okra_dash.words import ACTION_STATUSES, HEALTH_TYPES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
 
 MAX_CYCLE_DAYS = 184  # "a cycle may be up to 6 months"
@@ -291,11 +291,9 @@ def parse(book: Workbook) -> Parsed:
     checkins = read_checkins(book.tabs["Check-ins"], windows, left_out, issues)
     actions = _actions(book, set(key_results["kr_id"]), left_out, issues)
     notes = read_notes(book, checkins, set(key_results["kr_id"]), left_out, issues)
-    used = sorted(set(objectives["cycle"]) | {name for name in cycles})
-    cycle_frame = pd.DataFrame([(name, *cycles[name]) for name in used],
+    cycle_frame = pd.DataFrame([(name, *cycles[name]) for name in sorted(set(objectives["cycle"]) | set(cycles))],
                                columns=["cycle", "start_date", "end_date"])
-    issue_frame = pd.DataFrame([vars(issue) for issue in issues],
-                               columns=["tab", "row", "column", "value", "problem", "kind", "col"])
+    issue_frame = pd.DataFrame([vars(issue) for issue in issues], columns=[f.name for f in fields(Issue)])
     rows = {"Teams": len(teams), "Objectives": len(objectives), "Key results": len(key_results),
             "Check-ins": len(checkins), "Actions": len(actions), "Cycles": len(cycle_frame)}
     return Parsed(teams, cycle_frame, objectives, key_results, checkins, actions, notes, issue_frame, rows)
