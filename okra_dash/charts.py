@@ -32,6 +32,22 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
         title="Value-stream progress against the expected pace (black tick)", height=alt.Step(40))
 
 
+def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:
+    """Progress week by week (solid, one line per cycle) against the expected pace (dashed)."""
+    long = weeks.melt(id_vars=["cycle", "week"], value_vars=["progress", "expected"], var_name="line",
+                      value_name="share").dropna(subset=["share"])
+    long["line"] = long["line"].map({"progress": "Progress", "expected": "Expected pace"})
+    return alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("week:T", title="Week"),
+        y=alt.Y("share:Q", title="Share of the way from Start to Target", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("cycle:N", title="Cycle"),
+        strokeDash=alt.StrokeDash("line:N", title=None, sort=["Progress", "Expected pace"]),
+        tooltip=[alt.Tooltip("week:T", title="Week of"), "line:N", alt.Tooltip("share:Q", format=".0%"),
+                 "cycle:N"],
+    ).properties(title=title, height=260)
+
+
 def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
     """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end), or, for a
     health KR, against its Target line held all cycle; a rule at the as-of date, and, while the cycle runs,

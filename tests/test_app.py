@@ -80,7 +80,7 @@ def test_the_value_streams_page_shows_a_stream_its_key_results_and_a_burn_up(rev
     assert objective["kr_id"].tolist() == ["KR-C", "KR-D", "KR-E"]
     assert objective["progress_clamped"].tolist() == [100, 0, 0]  # whole percents, as the headline rounds
     at.selectbox(key="kr").set_value("KR-C").run()
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
     assert spec["title"] == "KR-C: weekly values against the pace line (dashed); dotted: at this rate"
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2026-01-01T00:00:00", "2026-03-31T00:00:00"]
     assert spec["layer"][1]["encoding"]["y"]["title"] == "Value (stores)"

@@ -136,6 +136,6 @@ def test_the_dashboard_shows_health_krs_with_their_line_not_a_pace(db, monkeypat
                            "Health KRs kept": "2 of 3"}
     table = at.dataframe[0].value.set_index("kr_id")
     assert table.loc["H-ABOVE", "expected"] == "≥ 90" and table.loc["H-BELOW", "expected"] == "≤ 30"
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
     assert spec["title"] == "H-BELOW: weekly values against the line to hold (Keep below 30, dashed)"
     assert spec["layer"][0]["encoding"]["tooltip"][0]["title"] == "Line to hold (min)"

@@ -78,6 +78,7 @@ def report(review: Review) -> dict:
         "moved_targets": records(review.frame("moved_targets")),
         "changes": records(review.frame("changes")),
         "champions": records(review.frame("champions")),
+        "trajectory": records(review.frame("trajectory")),
         "issues": records(review.frame("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 

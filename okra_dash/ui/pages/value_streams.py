@@ -34,6 +34,9 @@ for row in rows.itertuples():  # one line of figures per cycle shown, each as sq
         cols[4].metric("Health KRs kept", f"{int(row.kept)} of {health}",
                        help="Health key results on the right side of their Target line.")
 st.caption("Teams contributing: " + md(", ".join(sorted({t for teams in rows["teams"] for t in teams}))))
+weeks = view.frame("trajectory")
+st.altair_chart(charts.trajectory(weeks[weeks["value_stream"] == stream], f"{stream} week by week against the pace"),
+                width="stretch")
 
 krs = view.frame("key_results")
 krs = krs[krs["value_stream"] == stream]

@@ -46,6 +46,10 @@ if streams.empty:
     st.info("This cycle has no key results yet.")
 else:
     st.altair_chart(charts.value_stream_progress(streams), width="stretch")
+    weeks = view.frame("trajectory")
+    st.altair_chart(charts.trajectory(weeks[weeks["value_stream"].isna()],
+                                      "The cycle week by week: progress of all pace key results against the pace"),
+                    width="stretch")
 
 for problem in view.frame("focus").itertuples():
     st.warning(f"Focus: {md(problem.value_stream)} has {problem.objectives} objectives in {md(problem.cycle)}; "

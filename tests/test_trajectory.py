@@ -1,0 +1,60 @@
+"""The trajectory week by week, against figures worked out by hand for tests/data/review as of 2026-01-31.
+
+2026-Q1 starts on Thursday Jan 1, so its first week is the week of Monday Dec 29; each week is measured as
+of its Sunday (Jan 4, 11, 18, 25) and the week holding the as-of date as of Saturday Jan 31.
+Customer experience holds KR-A (0 -> 100: 10, 20, 30, 40 in the weeks of Jan 5..26), KR-B (50 -> 10: 45,
+40, 40, 40) and KR-F (0 -> 10: 3 in the week of Jan 26).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from okra_dash.figures import report
+from tests.conftest import review_of
+
+AS_OF = dt.date(2026, 1, 31)
+WEEKS = [dt.date(2025, 12, 29), dt.date(2026, 1, 5), dt.date(2026, 1, 12), dt.date(2026, 1, 19),
+         dt.date(2026, 1, 26)]
+CX_PROGRESS = [0, (0.1 + 0.125 + 0) / 3, (0.2 + 0.25 + 0) / 3, (0.3 + 0.25 + 0) / 3, (0.4 + 0.25 + 0.3) / 3]
+EXPECTED = [3 / 89, 10 / 89, 17 / 89, 24 / 89, 30 / 89]
+
+
+def test_a_value_streams_trajectory_week_by_week(review_db):
+    weeks = review_of(review_db, AS_OF, cycles=["2026-Q1"]).frame("trajectory")
+    cx = weeks[weeks["value_stream"] == "Customer experience"]
+    assert [day.date() for day in cx["week"]] == WEEKS
+    assert list(cx["progress"]) == pytest.approx(CX_PROGRESS)
+    assert list(cx["expected"]) == pytest.approx(EXPECTED)
+
+
+def test_the_whole_cycle_is_the_row_without_a_value_stream(review_db):
+    weeks = review_of(review_db, AS_OF, cycles=["2026-Q1"]).frame("trajectory")
+    whole = weeks[weeks["value_stream"].isna()]
+    # All six pace KRs of the quarter: the last week equals the review's own mean clamped progress.
+    krs = review_of(review_db, AS_OF, cycles=["2026-Q1"]).frame("key_results")
+    assert whole["progress"].iloc[-1] == pytest.approx(krs["progress_clamped"].mean())
+    assert len(whole) == 5
+
+
+def test_the_json_trajectory_has_the_contracts_fields(review_db):
+    data = json.loads(report.as_json(review_of(review_db, AS_OF)))
+    rows = [row for row in data["trajectory"] if row["cycle"] == "2026-Q1" and row["value_stream"] == "Stores"]
+    assert set(rows[0]) == {"value_stream", "cycle", "week", "progress", "expected"}
+    assert [row["week"] for row in rows] == [day.isoformat() for day in WEEKS]
+    s_rows = [row for row in data["trajectory"] if row["cycle"] == "2026-S"]
+    assert s_rows[0]["week"] == "2026-01-05"  # a cycle's first week is the week holding its start
+
+
+def test_the_pages_draw_the_trajectory(review_db, monkeypatch):
+    from tests.test_app import app
+
+    at = app(review_db, monkeypatch)
+    titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
+    assert "The cycle week by week: progress of all pace key results against the pace" in titles
+    at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores"})
+    titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
+    assert "Stores week by week against the pace" in titles
