@@ -79,6 +79,7 @@ def report(review: Review) -> dict:
         "changes": records(review.frame("changes")),
         "champions": records(review.frame("champions")),
         "trajectory": records(review.frame("trajectory")),
+        "estimation": records(review.frame("estimation")),
         "issues": records(review.frame("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 

@@ -42,3 +42,14 @@ right.altair_chart(charts.achievement_distribution(retro, "value_stream",
                                                    f"Final achievement per value stream, {md(cycle)}"),
                    width="stretch")
 st.dataframe(tables.shown(retro), hide_index=True, column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})
+
+st.subheader("Estimation across cycles")
+st.caption("Each closed cycle side by side: the mean final achievement of each team's and value stream's pace "
+           "key results. Closer to the target cycle after cycle means estimates are getting better.")
+estimates = view.frame("estimation")
+order = list(dict.fromkeys(estimates.sort_values("start_date")["cycle"]))
+percent = {name: st.column_config.NumberColumn(name, format="%d%%") for name in order}
+for grouping, label in (("team", "Team"), ("value stream", "Value stream")):
+    part = estimates[estimates["grouping"] == grouping]
+    side_by_side = (part.pivot(index="name", columns="cycle", values="achievement")[order] * 100).round()
+    st.dataframe(side_by_side.reset_index().rename(columns={"name": label}), hide_index=True, column_config=percent)

@@ -1,0 +1,18 @@
+-- estimation: every cycle closed by $as_of side by side, so a leader sees whether estimates get better:
+-- per team and per value stream, the mean final achievement (clamped progress at the cycle's last
+-- check-in) of its pace key results. Columns: grouping ('team' or 'value stream'), name, cycle,
+-- start_date, achievement, key_results. Parameters: $as_of and $review.
+WITH closed AS (
+    SELECT coalesce(list(cycle), []) AS names FROM cycles WHERE end_date < CAST($as_of AS DATE)
+),
+krs AS (
+    SELECT kr.* FROM closed, LATERAL (SELECT * FROM kr_measures($as_of, closed.names, $review)) AS kr
+    WHERE NOT kr.health
+)
+SELECT 'team' AS grouping, team AS name, cycle, min(start_date) AS start_date,
+       avg(progress_clamped) AS achievement, count(*) AS key_results
+FROM krs GROUP BY team, cycle
+UNION ALL
+SELECT 'value stream', value_stream, cycle, min(start_date), avg(progress_clamped), count(*)
+FROM krs GROUP BY value_stream, cycle
+ORDER BY grouping, name, start_date;
