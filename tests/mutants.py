@@ -22,9 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests that check figures and reading rules (no browser, no subprocess-heavy storage tests).
-FAST_TESTS = ["tests/test_measures.py", "tests/test_boundaries.py", "tests/test_conventions.py",
-              "tests/test_demo.py", "tests/test_cli.py", "tests/test_security.py", "tests/test_reading_rules.py",
-              "tests/test_typed_cells.py", "tests/test_hostile_input.py", "tests/test_app.py"]
+FAST_TESTS = ["tests/test_measures.py", "tests/test_boundaries.py", "tests/test_health.py", "tests/test_notes.py",
+              "tests/test_champions.py", "tests/test_trajectory.py", "tests/test_estimation.py",
+              "tests/test_conventions.py", "tests/test_demo.py", "tests/test_cli.py", "tests/test_security.py",
+              "tests/test_reading_rules.py", "tests/test_typed_cells.py", "tests/test_hostile_input.py",
+              "tests/test_app.py"]
 # The queries whose comparisons are the contract's rules.
 FIGURE_SQL = ["measures", "headline", "value_streams", "retrospective", "stalled_key_results", "split",
               "busy_without_results", "changes", "focus", "teams", "key_results", "champions", "missing_cells",
@@ -147,11 +149,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutants", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sql", action="store_true", help="also flip every comparison in the figure queries")
     parser.add_argument("--list", action="store_true", help="print the mutations and stop")
+    parser.add_argument("--only", metavar="TEXT", help="run only the mutations whose description holds TEXT")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="okra-mutants-") as temp:
         base = snapshot(Path(temp))
-        named = NAMED
-        extra = sql_mutations(base) if args.sql else []
+        wanted = (lambda mutation: args.only in mutation.what) if args.only else (lambda mutation: True)
+        named = [mutation for mutation in NAMED if wanted(mutation)]
+        extra = [mutation for mutation in (sql_mutations(base) if args.sql else []) if wanted(mutation)]
         if args.list:
             for mutation in named + extra:
                 print(mutation.what)
