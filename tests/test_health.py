@@ -139,3 +139,11 @@ def test_the_dashboard_shows_health_krs_with_their_line_not_a_pace(db, monkeypat
     spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
     assert spec["title"] == "H-BELOW: weekly values against the line to hold (Keep below 30, dashed)"
     assert spec["layer"][0]["encoding"]["tooltip"][0]["title"] == "Line to hold (min)"
+
+
+def test_a_health_kr_exactly_on_its_line_keeps_it(tmp_path):
+    book = {**WORKBOOK, "Check-ins": [["KR ID", *WEEKS], ["H-ABOVE", "", "", "", 90], ["H-BELOW", "", "", "", 30]]}
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_xlsx(tmp_path / "edge.xlsx", book)), db)
+    krs = review_of(db, AS_OF).frame("key_results").set_index("kr_id")
+    assert (krs.loc["H-ABOVE", "status"], krs.loc["H-BELOW", "status"]) == ("on track", "on track")
