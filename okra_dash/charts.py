@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from okra_dash.words import BAND_COLORS, MODE_COLORS, MODES, STATUS_COLORS, STATUSES
+from okra_dash.words import BAND_COLORS, HABIT_COLORS, HABITS, MODE_COLORS, MODES, STATUS_COLORS, STATUSES
 from okra_dash.words import BANDS as BAND_LIMITS
 
 BANDS = [band for band, _ in BAND_LIMITS]
@@ -30,6 +30,18 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
         x="expected:Q", y=y, tooltip=[alt.Tooltip("expected:Q", format=".0%", title="Expected pace")])
     return alt.layer(bars, pace).properties(
         title="Value-stream progress against the expected pace (black tick)", height=alt.Step(40))
+
+
+def habits(weeks: pd.DataFrame) -> alt.Chart:
+    """Teams by weeks: green checked in, amber no movement, red missing (the status palette)."""
+    return alt.Chart(weeks).mark_rect(stroke="white", strokeWidth=2).encode(
+        x=alt.X("week:T", title="Week", timeUnit="yearmonthdate", axis=alt.Axis(format="%d %b")),
+        y=alt.Y("team:N", title=None, axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("habit:N", title="Week", scale=alt.Scale(domain=list(HABITS), range=list(HABIT_COLORS))),
+        tooltip=["team:N", alt.Tooltip("week:T", title="Week of"), "habit:N",
+                 alt.Tooltip("checked:Q", title="Key results checked in"),
+                 alt.Tooltip("key_results:Q", title="Key results"), alt.Tooltip("moved:Q", title="Values moved")],
+    ).properties(title="Check-in habits, team by team and week by week", height=alt.Step(26))
 
 
 def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:

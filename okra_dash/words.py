@@ -24,6 +24,9 @@ MODES = (*TEAM_MODES, UNKNOWN_MODE)
 MODE_COLORS = ("#1565c0", "#6a1b9a", "#9e9e9e")
 
 STALL_REASONS = ("no movement", "no check-in", "flat at zero")
+# A team's week of check-ins: every KR checked in and one moved; all checked in, none moved; one missing.
+HABITS = ("checked in", STALL_REASONS[0], "missing")
+HABIT_COLORS = STATUS_COLORS
 
 # Retrospective bands of final achievement: (word, from this share up); the last band is open-ended.
 BANDS = (("missed", 0.0), ("estimation lesson", 0.5), ("achieved", 0.7), ("reached", 1.0))

@@ -60,6 +60,16 @@ CREATE OR REPLACE TEMP MACRO notes_by_week() AS TABLE
 SELECT kr_id, week, max(confidence) AS confidence, string_agg(note, ' / ') AS note
 FROM notes GROUP BY kr_id, week;
 
+-- cycle_weeks(as_of, cycles): the Mondays of each listed cycle's weeks, from the week holding its start to
+-- the week holding as_of (at most its last week).
+CREATE OR REPLACE TEMP MACRO cycle_weeks(as_of, cycles) AS TABLE
+SELECT c.cycle, CAST(w.week AS DATE) AS week
+FROM cycles AS c,
+     LATERAL (SELECT unnest(generate_series(date_trunc('week', c.start_date),
+                                            date_trunc('week', least(CAST(as_of AS DATE), c.end_date)),
+                                            INTERVAL 7 DAY)) AS week) AS w
+WHERE list_contains(cycles, c.cycle) AND c.start_date <= CAST(as_of AS DATE);
+
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
 CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
     CASE WHEN end_date = start_date THEN CAST(CAST(as_of AS DATE) >= start_date AS DOUBLE)

@@ -4,13 +4,7 @@
 -- as of $as_of for its own week. Columns: value_stream, cycle, week (Monday), progress, expected.
 -- Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
 WITH weeks AS (
-    SELECT c.cycle, CAST(w.week AS DATE) AS week,
-           least(CAST(w.week AS DATE) + 6, CAST($as_of AS DATE)) AS moment
-    FROM cycles AS c,
-         LATERAL (SELECT unnest(generate_series(date_trunc('week', c.start_date),
-                                                date_trunc('week', least(CAST($as_of AS DATE), c.end_date)),
-                                                INTERVAL 7 DAY)) AS week) AS w
-    WHERE list_contains($cycles, c.cycle) AND c.start_date <= CAST($as_of AS DATE)
+    SELECT cycle, week, least(week + 6, CAST($as_of AS DATE)) AS moment FROM cycle_weeks($as_of, $cycles)
 )
 SELECT kr.value_stream, w.cycle, w.week,
        stream_progress(kr.progress_clamped) AS progress, stream_expected(kr.expected) AS expected

@@ -80,6 +80,7 @@ def report(review: Review) -> dict:
         "champions": records(review.frame("champions")),
         "trajectory": records(review.frame("trajectory")),
         "estimation": records(review.frame("estimation")),
+        "habits": records(review.frame("habits")),
         "issues": records(review.frame("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from okra_dash import charts
 from okra_dash.figures.report import md
 from okra_dash.ui import data, state, tables
 
@@ -21,7 +22,6 @@ chosen = st.selectbox("Champion", names, key="champion",
 state.publish(CHAMPION, chosen)
 row = champions.iloc[names.index(chosen)]
 krs = view.frame("champion_list", champion="" if chosen == NOBODY else chosen)
-week = krs["last_full_week"].iloc[0] if len(krs) else None
 st.caption(f"Teams: {md(', '.join(row['teams']))}. Key results of the cycles running on {view.as_of:%d %b %Y} "
            "that missed last full week's check-in or are stalled, with what the team last said.")
 cols = st.columns(2)
@@ -29,9 +29,13 @@ cols[0].metric("Missing last full week", len(row["missing"]), help="No check-in 
 cols[1].metric("Stalled", len(row["stalled"]))
 if krs.empty:
     st.success("Nothing to chase: every key result checked in last week and none is stalled.")
-    state.stop()
-krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: ""})
-st.dataframe(tables.shown(krs), hide_index=True, column_config={
-    **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="medium")},
-    column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result", "current",
-                  "target"])
+else:
+    week = krs["last_full_week"].iloc[0]
+    krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: ""})
+    st.dataframe(tables.shown(krs), hide_index=True, column_config={
+        **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="medium")},
+        column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result",
+                      "current", "target"])
+habits = view.frame("habits")
+if not habits.empty:  # every team, so a champion sees their teams' habits beside the others'
+    st.altair_chart(charts.habits(habits), width="stretch")
