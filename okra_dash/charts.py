@@ -35,7 +35,7 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
 def habits(weeks: pd.DataFrame) -> alt.Chart:
     """Teams by weeks: green checked in, amber no movement, red missing (the status palette)."""
     return alt.Chart(weeks).mark_rect(stroke="white", strokeWidth=2).encode(
-        x=alt.X("week:T", title="Week", timeUnit="yearmonthdate", axis=alt.Axis(format="%d %b")),
+        x=alt.X("yearmonthdate(week):O", title="Week of", axis=alt.Axis(format="%d %b", labelAngle=0)),
         y=alt.Y("team:N", title=None, axis=alt.Axis(labelLimit=220)),
         color=alt.Color("habit:N", title="Week", scale=alt.Scale(domain=list(HABITS), range=list(HABIT_COLORS))),
         tooltip=["team:N", alt.Tooltip("week:T", title="Week of"), "habit:N",
