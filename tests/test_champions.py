@@ -19,13 +19,14 @@ MONDAY, SUNDAY = dt.date(2026, 2, 16), dt.date(2026, 2, 15)
 WEEKS = [dt.date(2026, 1, 19), dt.date(2026, 2, 2), dt.date(2026, 2, 9)]
 BOOK = {
     "Teams": [["Team", "Mode", "Champion"], ["Squad", "OKR", "Ana"], ["Hotline", "KPI", "Ana"], ["Lab", "OKR", ""]],
-    "Cycles": [["Cycle", "Start", "End"], ["Late", MONDAY, dt.date(2026, 5, 15)]],
+    "Cycles": [["Cycle", "Start", "End"], ["Late", MONDAY, dt.date(2026, 5, 15)],
+               ["Sunday", dt.date(2026, 2, 15), dt.date(2026, 5, 15)]],  # begins on last full week's Sunday
     "Objectives": [["Objective ID", "Cycle", "Value stream", "Objective"], ["O1", "2026-Q1", "Growth", "Grow"],
-                   ["O2", "Late", "Growth", "Starts today"]],
+                   ["O2", "Late", "Growth", "Starts today"], ["O3", "Sunday", "Growth", "Started Sunday"]],
     "Key results": [["KR ID", "Objective ID", "Team", "Key result", "Start", "Target"],
                     ["A1", "O1", "Squad", "Signups", 0, 100], ["A2", "O1", "Hotline", "Answered", 0, 100],
                     ["L1", "O1", "Lab", "Prototypes", 0, 5], ["F1", "O2", "Squad", "Late starter", 0, 10],
-                    ["X1", "O1", "Nobody's team", "Orphan", 0, 10]],
+                    ["X1", "O1", "Nobody's team", "Orphan", 0, 10], ["S1", "O3", "Squad", "Sunday starter", 0, 10]],
     "Check-ins": [["KR ID", *WEEKS], ["A1", "", 10, 20], ["A2", "", "", 30], ["L1", 1, "", ""], ["X1", "", "", 1]],
     "Check-in notes": [["Week", "KR ID", "Confidence", "Note"], [WEEKS[0], "L1", 4, "Waiting for parts"]],
 }
@@ -45,7 +46,8 @@ def _champions(db, day):
 
 def test_on_monday_the_last_full_week_is_the_week_before(db):
     found = _champions(db, MONDAY)
-    assert found["Ana"] == {"champion": "Ana", "teams": ["Hotline", "Squad"], "missing": [], "stalled": []}
+    # S1's cycle began on Sunday Feb 15, the last day of last full week: that week counts for it.
+    assert found["Ana"] == {"champion": "Ana", "teams": ["Hotline", "Squad"], "missing": ["S1"], "stalled": []}
     # Lab has no champion; X1's team is not in the Teams tab: both are listed under null.
     assert found[None] == {"champion": None, "teams": ["Lab", "Nobody's team"], "missing": ["L1"],
                            "stalled": ["L1"]}  # L1: last check-in Jan 19, so no check-in in 14 days
@@ -76,7 +78,7 @@ def test_the_champions_page_keeps_the_champion_in_the_link_and_shows_the_note(db
     assert titles == ["Check-in habits, team by team and week by week"]
     at.selectbox(key="champion").set_value("Ana").run()
     assert at.query_params["champion"] == "Ana"
-    assert metrics(at) == {"Missing last full week": "0", "Stalled": "0"}
+    assert metrics(at) == {"Missing last full week": "1", "Stalled": "0"}
 
 
 def test_the_missing_cells_point_into_the_wide_grid(db):

@@ -74,6 +74,8 @@ def test_value_stream_progress_is_the_mean_clamped_progress_of_its_key_results(r
     assert cx["expected"] == pytest.approx(Q1)
     assert cx["status"] == "on track"
     assert cx["key_results"] == 3
+    assert (cx["on_track"], cx["stalled"]) == (3, 1)  # KR-B: no movement
+    assert (streams.loc[("Stores", "2026-Q1"), "on_track"], streams.loc[("Stores", "2026-Q1"), "stalled"]) == (1, 3)
     stores = streams.loc[("Stores", "2026-Q1")]
     assert stores["progress"] == pytest.approx((1.0 + 0 + 0) / 3)  # KR-C counts as 1, not 1.5
     assert streams.loc[("Customer experience", "2026-S"), "progress"] == pytest.approx(10 / 60)
