@@ -183,7 +183,8 @@ GROUP BY value_stream, cycle;
 CREATE OR REPLACE TEMP MACRO champion_krs(as_of, cycles, review) AS TABLE
 WITH last_week AS (SELECT CAST(date_trunc('week', CAST(as_of AS DATE)) AS DATE) - 7 AS monday)
 SELECT t.champion, kr.*, l.monday AS last_full_week,
-       kr.start_date <= l.monday + 6 AND kr.end_date >= l.monday
+       -- the cycle contains as_of, so it ends after last week: only its start can miss that week
+       kr.start_date <= l.monday + 6
            AND NOT EXISTS (SELECT 1 FROM checkins AS ch WHERE ch.kr_id = kr.kr_id AND ch.week = l.monday)
            AS missing
 FROM kr_measures(as_of, cycles, review) AS kr
