@@ -100,6 +100,7 @@ def test_a_stream_of_health_krs_with_none_breached_is_on_track(tmp_path):
 
 def test_the_split_averages_pace_krs_and_counts_every_kr_by_status(db):
     split = review_of(db, AS_OF).frame("split").set_index("mode")
+    assert list(split.index) == ["OKR", "KPI"]  # every team is in the Teams tab: no Unknown row
     kpi, okr = split.loc["KPI"], split.loc["OKR"]
     assert kpi["key_results"] == 3 and kpi["progress"] != kpi["progress"]  # health KRs only: no pace
     assert kpi["on_track_share"] == pytest.approx(2 / 3)

@@ -183,6 +183,8 @@ def test_the_stalled_list_filters_by_stream_team_mode_reason_and_weeks(review_db
     assert stalled() == ["KR-B", "KR-C", "KR-D", "KR-E"]
     assert stalled(value_streams=["Customer experience"]) == ["KR-B"]
     assert stalled(teams=["Hotline", "Beta"]) == ["KR-C", "KR-D", "KR-E"]
+    assert stalled(min_weeks=4) == ["KR-D", "KR-E"]  # exactly 4 weeks still counts
+    assert stalled(min_weeks=2) == ["KR-B", "KR-C", "KR-D", "KR-E"]
     assert stalled(modes=["OKR"]) == ["KR-B", "KR-C"]
     assert stalled(reasons=["flat at zero"]) == ["KR-D", "KR-E"]
     assert stalled(reasons=["no movement", "no check-in"]) == ["KR-B", "KR-C", "KR-D", "KR-E"]

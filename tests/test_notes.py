@@ -59,6 +59,11 @@ def test_the_latest_confidence_and_the_latest_note_up_to_the_date(db):
     assert pd.isna(p3["confidence"]) and pd.isna(p3["note"])
 
 
+def test_a_mode_without_teams_still_shows_with_none(db):
+    split = review_of(db, AS_OF).frame("split").set_index("mode")
+    assert list(split.index) == ["OKR", "KPI"] and split.loc["KPI", "teams"] == 0
+
+
 def test_a_later_week_shows_the_later_note(db):
     p1 = review_of(db, LATER).frame("key_results").set_index("kr_id").loc["P1"]
     assert (p1["confidence"], p1["note"]) == (9, "Written after the as-of date")
