@@ -28,6 +28,7 @@ CYCLES = [
     ["Longest", dt.date(2026, 1, 1), dt.date(2026, 1, 1) + dt.timedelta(days=184)],  # the maximum length
     ["Too long", dt.date(2026, 1, 1), dt.date(2026, 1, 1) + dt.timedelta(days=185)],  # one day over
     ["One day", AS_OF, AS_OF],  # Start = End: all of it is gone once the day has begun
+    ["Tenth", AS_OF - dt.timedelta(days=10), AS_OF + dt.timedelta(days=90)],  # expected exactly 0.1
 ]
 # KR id: (cycle, value stream, latest value, start, target); one objective per KR, one team.
 KRS = {
@@ -47,6 +48,7 @@ KRS = {
     "REACHED": ("2026-Q1", "Retro", 10, 0, 10),  # 1.0: reached
     "LONGEST": ("Longest", "Long", 1, 0, 10),
     "DAY": ("One day", "Day", 10, 0, 10),
+    "TENTH": ("Tenth", "Tenth", 2, 0, 10),
 }
 WEEKS = [MONDAY_BEFORE - WEEK, MONDAY_BEFORE, MONDAY_BEFORE + WEEK, AS_OF]
 
@@ -170,6 +172,14 @@ def test_the_stalled_export_defuses_sheet_text(edge_db):
     stalled.loc[:, "key_result"] = "=1+1"
     text = stalled_csv(stalled)
     assert ",'=1+1," in text and ",=1+1," not in text
+
+
+def test_the_projection_starts_at_exactly_a_tenth_of_the_cycle(edge_db):
+    krs = review_of(edge_db, AS_OF, cycles=["Tenth"]).frame("key_results").set_index("kr_id")
+    assert krs.loc["TENTH", "expected"] == 0.1
+    assert krs.loc["TENTH", "projected_end"] == pytest.approx(20)  # 2 after a tenth: 20 by the end
+    earlier = review_of(edge_db, AS_OF - dt.timedelta(days=1), cycles=["Tenth"]).frame("key_results")
+    assert earlier["projected_end"].isna().all()
 
 
 def test_a_cycles_first_week_counts_as_begun_on_its_monday(edge_db):
