@@ -110,3 +110,10 @@ def test_the_dashboard_shows_the_note_beside_the_kr_and_what_was_said_week_by_we
     assert list(said["confidence"]) == [7, 6]
     at = app(db, monkeypatch, as_of=AS_OF, page="stalled")
     assert at.dataframe[0].value.set_index("kr_id").loc["P3", "status"].endswith("off track")
+
+
+def test_missing_cells_of_a_long_layout_point_nowhere(tmp_path):
+    # A long Check-ins tab has no cell waiting for a week's value: the write-back lists the KR without a link.
+    cells = review_of(_synced(tmp_path, LONG), dt.date(2026, 3, 2)).frame("missing_cells")
+    assert list(cells["kr_id"]) == ["P2", "P3"]  # P1 checked in for the week of Feb 23
+    assert cells["row"].isna().all() and cells["col"].isna().all()
