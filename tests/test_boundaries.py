@@ -188,3 +188,11 @@ def test_a_cycles_first_week_counts_as_begun_on_its_monday(edge_db):
     day_before = review_of(edge_db, MONDAY_BEFORE - dt.timedelta(days=1), cycles=["Fresh"]).frame("key_results")
     assert on_monday.loc["SILENT", "elapsed_weeks"] == 1
     assert list(day_before["elapsed_weeks"]) == [0, 0]
+
+
+def test_a_cycle_has_a_trajectory_from_its_first_day(edge_db):
+    weeks = review_of(edge_db, AS_OF, cycles=["One day"]).frame("trajectory")
+    assert [(stream, str(week.date())) for stream, week in zip(weeks["value_stream"].fillna("(all)"),
+                                                                weeks["week"])] == [
+        ("(all)", "2026-04-13"), ("Day", "2026-04-13")]
+    assert review_of(edge_db, AS_OF - dt.timedelta(days=1), cycles=["One day"]).frame("trajectory").empty
