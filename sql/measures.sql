@@ -110,12 +110,12 @@ per_kr AS (
            count(*) FILTER (WHERE week >= CAST(as_of AS DATE) - CAST(review['no_checkin_days'] AS INTEGER)) AS window_checkins
     FROM seen GROUP BY kr_id
 ),
-said AS (  -- the latest confidence, and the latest note, given for a week started by as_of
+said AS (  -- the latest confidence, and the latest note, given for a week started by as_of (one row a week)
     SELECT n.kr_id,
            arg_max(n.confidence, n.week) FILTER (WHERE n.confidence IS NOT NULL) AS confidence,
            arg_max(n.note, n.week) FILTER (WHERE coalesce(n.note, '') <> '') AS note,
            max(n.week) FILTER (WHERE coalesce(n.note, '') <> '') AS note_week
-    FROM notes AS n JOIN kr USING (kr_id)
+    FROM notes_by_week() AS n JOIN kr USING (kr_id)
     WHERE n.week <= kr.as_of_date
     GROUP BY n.kr_id
 ),

@@ -117,3 +117,14 @@ def test_missing_cells_of_a_long_layout_point_nowhere(tmp_path):
     cells = review_of(_synced(tmp_path, LONG), dt.date(2026, 3, 2)).frame("missing_cells")
     assert list(cells["kr_id"]) == ["P2", "P3"]  # P1 checked in for the week of Feb 23
     assert cells["row"].isna().all() and cells["col"].isna().all()
+
+
+def test_a_week_said_in_both_places_counts_once_everywhere(tmp_path):
+    # The long layout and the notes tab both speak for the week of Feb 9: the higher confidence and both notes,
+    # the same beside the KR as in its week-by-week list.
+    book = {**LONG, "Check-in notes": [["Week", "KR ID", "Confidence", "Note"], [W2, "P1", 8, "Tab note"]]}
+    review = review_of(_synced(tmp_path, book), AS_OF)
+    p1 = review.frame("key_results").set_index("kr_id").loc["P1"]
+    said = review.frame("kr_notes", kr_id="P1").set_index("week")
+    assert p1["confidence"] == 8 == said.loc[pd.Timestamp(W2), "confidence"]
+    assert p1["note"] == "Tab note" == said.loc[pd.Timestamp(W2), "note"]  # the long row's note for W2 is empty

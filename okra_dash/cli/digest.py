@@ -79,12 +79,14 @@ def mail_settings(env: dict[str, str] | None = None, secrets: Path = SECRETS) ->
                 values["user"] or None, values["password"] or None, _yes(values["starttls"]))
 
 
-def _chart_png(review: Review) -> bytes | None:
+def _chart_png(data: dict) -> bytes | None:
     """The value-stream chart as a PNG, drawn without a browser (vl-convert), or None without streams."""
-    streams = review.frame("value_streams")
-    if streams.empty:
+    if not data["value_streams"]:
         return None
+    import pandas as pd
     import vl_convert
+
+    streams = pd.DataFrame(data["value_streams"]).astype({"progress": float, "expected": float})
 
     from okra_dash import charts  # the dashboard's own chart, so the e-mail shows what the page shows
 
@@ -127,14 +129,14 @@ def _kept(stream: dict) -> str:
     return f"{stream['kept']} of {health}" if health else "–"
 
 
-def message(review: Review, mail: Mail) -> EmailMessage:
-    """The digest e-mail: the Markdown digest as its plain-text part, HTML with the chart inline."""
-    data = report.report(review)
+def message(review: Review, mail: Mail, data: dict) -> EmailMessage:
+    """The digest e-mail from the report `data` of the review: the Markdown digest as its plain-text part,
+    HTML with the chart inline."""
     msg = EmailMessage()
     msg["Subject"] = f"OKR weekly review, as of {data['as_of']}"
     msg["From"], msg["To"] = mail.sender, ", ".join(mail.to)
-    msg.set_content(report.as_markdown(review))
-    png = _chart_png(review)
+    msg.set_content(report.as_markdown(review, data))
+    png = _chart_png(data)
     cid = make_msgid(domain="okra-dash") if png else None
     msg.add_alternative(_html(data, cid), subtype="html")
     if png:
@@ -160,9 +162,8 @@ def send(msg: EmailMessage, mail: Mail) -> None:
                             "nothing else changed.") from None
 
 
-def summary(review: Review) -> str:
-    """A few lines for a chat channel: the headline and the streams behind."""
-    data = report.report(review)
+def summary(data: dict) -> str:
+    """A few lines for a chat channel, from the report: the headline and the streams behind."""
     now = data["headline"]["now"]
     behind = sorted({vs["value_stream"] for vs in data["value_streams"] if vs["status"] != STATUSES[0]})
     return "\n".join([f"OKR weekly review, as of {data['as_of']}",

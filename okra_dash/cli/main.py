@@ -221,11 +221,12 @@ def _report(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(queries.frame(con, "cycles", as_of=review.as_of)["cycle"])) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
         if args.command == "digest" and (args.send or args.webhook):
+            data = report.report(review)  # every query once, for the e-mail and the webhook alike
             if args.send:
-                digest.send(digest.message(review, mail), mail)
+                digest.send(digest.message(review, mail, data), mail)
                 print(f"Sent the digest to {', '.join(mail.to)} through {mail.host}:{mail.port}.")
             if args.webhook:
-                digest.post(args.webhook, digest.summary(review))
+                digest.post(args.webhook, digest.summary(data))
                 print("Posted the summary to the webhook.")
             return 0
         text = report.as_json(review) if getattr(args, "format", "") == "json" else report.as_markdown(review)

@@ -133,10 +133,10 @@ def _heading(text: str) -> list[str]:
     return ["", text, "-" * len(text), ""]
 
 
-def as_markdown(review: Review) -> str:
+def as_markdown(review: Review, data: dict | None = None) -> str:
     """The weekly digest: Markdown that also reads well pasted into an e-mail as plain text (headings
-    underlined, lists instead of tables, no bold markers)."""
-    data = report(review)
+    underlined, lists instead of tables, no bold markers); from `data` when the report is already made."""
+    data = data or report(review)
     krs, streams = data["key_results"], data["value_streams"]
     now, before = data["headline"]["now"], data["headline"]["last week"]
     stalled = stalled_longest_first(krs)
