@@ -27,6 +27,9 @@ if unusable:  # nothing can be read: say why in one sentence and offer the sync 
 st.session_state["view"] = view = sidebar.render()
 if problem:
     st.warning(problem, icon=":material/sync_problem:")
+if view.seen:
+    st.info(f"As seen on {view.seen_at:%a %d %b %Y %H:%M}: the sheet exactly as sync {view.seen} read it. Later "
+            "syncs are not shown; pick “Latest sync” in the sidebar to see them.", icon=":material/history:")
 if not view.cycles:
     st.info("The synced workbook has no objectives yet: add some to the Objectives tab and sync again.")
     state.stop()

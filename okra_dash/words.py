@@ -31,3 +31,6 @@ HABIT_COLORS = STATUS_COLORS
 # Retrospective bands of final achievement: (word, from this share up); the last band is open-ended.
 BANDS = (("missed", 0.0), ("estimation lesson", 0.5), ("achieved", 0.7), ("reached", 1.0))
 BAND_COLORS = ("#c62828", "#f9a825", "#7cb342", "#2e7d32")
+
+# How a past week's value changed after the week ended: it appeared, it was changed, it was cleared.
+VALUE_CHANGES = ("filled in after the week", "changed", "cleared")

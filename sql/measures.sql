@@ -191,3 +191,31 @@ FROM kr_measures(as_of, cycles, review) AS kr
 CROSS JOIN last_week AS l
 LEFT JOIN teams AS t USING (team)
 WHERE kr.in_cycle;
+
+-- value_changes: every check-in value a sync saw appear, change or disappear, from the history of
+-- every sync (store/history.py); a table macro the rewritten and late queries read. Takes no parameters.
+-- One row per (kr_id, week, sync): before (null when the value appeared) and after (null when cleared),
+-- the sync that saw it and when. Left out: the first sync the history holds (nothing earlier to compare
+-- with), a KR that the sync before did not have or this sync no longer has (a row added or removed is
+-- not a value rewritten), and a row that only moved in the sheet (same value).
+CREATE OR REPLACE TEMP MACRO value_changes() AS TABLE
+WITH since AS (SELECT CAST(value AS INTEGER) AS first_sync FROM okra_meta WHERE key = 'history_from'),
+changed AS (
+    SELECT a.kr_id, a.week, b.value AS before, a.value AS after, a.seen_from AS sync_id
+    FROM checkins_history AS a
+    LEFT JOIN checkins_history AS b ON b.kr_id = a.kr_id AND b.week = a.week AND b.gone_at = a.seen_from
+    WHERE b.value IS DISTINCT FROM a.value
+    UNION ALL
+    SELECT b.kr_id, b.week, b.value, NULL, b.gone_at
+    FROM checkins_history AS b
+    WHERE b.gone_at IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM checkins_history AS a WHERE a.kr_id = b.kr_id AND a.week = b.week AND a.seen_from = b.gone_at)
+)
+SELECT ch.kr_id, ch.week, ch.before, ch.after, ch.sync_id, s.synced_at AS seen_at
+FROM changed AS ch
+JOIN sync_log AS s USING (sync_id)
+WHERE ch.sync_id > (SELECT first_sync FROM since)
+  AND EXISTS (SELECT 1 FROM key_results_history AS k WHERE k.kr_id = ch.kr_id
+              AND k.seen_from <= ch.sync_id - 1 AND (k.gone_at IS NULL OR k.gone_at > ch.sync_id - 1))
+  AND EXISTS (SELECT 1 FROM key_results_history AS k WHERE k.kr_id = ch.kr_id
+              AND k.seen_from <= ch.sync_id AND (k.gone_at IS NULL OR k.gone_at > ch.sync_id));

@@ -21,9 +21,22 @@ CREATE TABLE issues (tab VARCHAR, "row" INTEGER, "column" VARCHAR, value VARCHAR
                      col INTEGER);
 -- The source's tabs as named there, with Google Sheets tab ids for links to cells.
 CREATE TABLE source_tabs (tab VARCHAR, title VARCHAR, gid BIGINT);
--- Kept across syncs: one row per sync, and each KR's Start/Target whenever they change.
--- A failed sync has status 'failed', its sentence in error, and no sync_id.
+-- Kept across syncs: one row per sync. A failed sync has status 'failed', its sentence in error, and no sync_id.
 CREATE TABLE sync_log (
     sync_id INTEGER, synced_at TIMESTAMP, source VARCHAR, kind VARCHAR, sheet_url VARCHAR,
     rows_per_tab VARCHAR, issues INTEGER, duration_s DOUBLE, status VARCHAR DEFAULT 'ok', error VARCHAR);
-CREATE TABLE kr_history (sync_id INTEGER, synced_at TIMESTAMP, kr_id VARCHAR, start_value DOUBLE, target DOUBLE);
+-- The history of every sync (okra_dash/store/history.py): each table's rows, each stored once, seen by
+-- the syncs from seen_from up to (not including) gone_at, which is NULL while the sheet still has the row.
+CREATE TABLE teams_history AS SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM teams WHERE false;
+CREATE TABLE cycles_history AS SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM cycles WHERE false;
+CREATE TABLE objectives_history AS
+    SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM objectives WHERE false;
+CREATE TABLE key_results_history AS
+    SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM key_results WHERE false;
+CREATE TABLE checkins_history AS
+    SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM checkins WHERE false;
+CREATE TABLE actions_history AS SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM actions WHERE false;
+CREATE TABLE notes_history AS SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM notes WHERE false;
+CREATE TABLE issues_history AS SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM issues WHERE false;
+CREATE TABLE source_tabs_history AS
+    SELECT *, NULL::INTEGER AS seen_from, NULL::INTEGER AS gone_at FROM source_tabs WHERE false;

@@ -24,6 +24,7 @@ from okra_dash.source import demo
 from okra_dash.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent
+EARLIER_SYNC = dt.datetime.combine(dt.date.today() - dt.timedelta(days=7), dt.time(9, 0))
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -54,6 +55,10 @@ def server(tmp_path_factory):
     objective = next(row for row in book.tabs["Objectives"].rows if row[0] == "CX5")
     objective[3] = PAYLOAD  # shown as a heading on the Value streams page
     db = tmp / "okra.duckdb"
+    earlier = demo.workbook(dt.date.today())  # a week ago the sheet read otherwise: one value differed
+    kr1 = next(row for row in earlier.tabs["Check-ins"].rows if row and row[0] == "KR1")
+    kr1[2] = "99"
+    sync(earlier, db, now=EARLIER_SYNC)
     sync(book, db)
     os.environ["OKRA_TEST_BROWSER_DB"] = str(db)  # for tests that need the served cycles' dates
     port = free_port()
@@ -349,5 +354,44 @@ def test_a_champion_picks_their_name_and_the_link_keeps_it(server, browser):
     assert combobox.input_value() == "Dev"
     assert receiver.get_by_test_id("stMetricValue").all_inner_texts() == shown
     receiver.screenshot(path=str(ARTIFACTS / "champion-from-link.png"), full_page=True)
+    for context in (sender.context, receiver.context):
+        context.close()
+
+
+def test_last_weeks_meeting_is_shown_again_from_a_link_and_stays_shown_across_pages(server, browser):
+    sender = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sender.goto(f"{server}/?as_seen={EARLIER_SYNC.date().isoformat()}")
+    wait_for_link(sender, f"as_seen={EARLIER_SYNC.isoformat()}".replace(":", "%3A"))
+    banner = sender.get_by_test_id("stMain").get_by_text(f"As seen on {EARLIER_SYNC:%a %d %b %Y %H:%M}")
+    assert banner.first.is_visible()
+    assert shown_as_of(sender) == EARLIER_SYNC.date()  # the date follows the moment
+    seen = sender.get_by_test_id("stSelectbox").filter(has_text="As seen on").get_by_role("combobox")
+    assert seen.input_value() == f"{EARLIER_SYNC:%a %d %b %Y %H:%M} (sync 1)"
+    sender.screenshot(path=str(ARTIFACTS / "as-seen-weekly_review.png"), full_page=True)
+    day = EARLIER_SYNC.date() - dt.timedelta(days=7)
+    set_as_of(sender, day)  # another date, the same past sync
+    assert "as_seen=" in sender.url and banner.first.is_visible()
+    for path in ("champions", "value_streams", ""):
+        open_page(sender, path)
+        no_exception(sender, f"{path} as seen on {EARLIER_SYNC}")
+        assert parse_qs(urlparse(sender.url).query)["as_seen"] == [EARLIER_SYNC.isoformat()], sender.url
+        assert shown_as_of(sender) == day
+    link = sender.url
+
+    receiver = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    receiver.goto(link)
+    settle(receiver)
+    receiver.screenshot(path=str(ARTIFACTS / "as-seen-receiver.png"), full_page=True)
+    assert receiver.get_by_test_id("stMain").get_by_text(f"As seen on {EARLIER_SYNC:%a %d %b %Y %H:%M}").is_visible()
+    assert shown_as_of(receiver) == day
+    assert (receiver.get_by_test_id("stMetricValue").all_inner_texts()
+            == sender.get_by_test_id("stMetricValue").all_inner_texts())
+    # Back to the latest sync: the banner and the moment leave the page and the link.
+    receiver.get_by_test_id("stSelectbox").filter(has_text="As seen on").click()
+    receiver.get_by_role("option", name="Latest sync").click()
+    receiver.wait_for_function("() => !window.location.href.includes('as_seen')", timeout=30_000)
+    settle(receiver)
+    assert receiver.get_by_test_id("stMain").get_by_text("As seen on ").count() == 0
+    assert shown_as_of(receiver) == dt.date.today()
     for context in (sender.context, receiver.context):
         context.close()

@@ -28,12 +28,13 @@ STEPS = [("Reading", 0.3), ("Checking", 0.3), ("Saving", 0.6), ("Saving", 1.5), 
 TRIALS = 20
 
 
-def snapshot(db: Path) -> tuple[int, int, int]:
-    """(last sync id, key results, check-ins) of the database, read the way the dashboard reads it."""
+def snapshot(db: Path) -> tuple[int, int, int, int]:
+    """(last sync id, key results, check-ins, rows of check-in history) of the database, read the way the
+    dashboard reads it."""
     con = store.connect(db)
     try:
         return con.execute("SELECT (SELECT max(sync_id) FROM sync_log), (SELECT count(*) FROM key_results), "
-                           "(SELECT count(*) FROM checkins)").fetchall()[0]
+                           "(SELECT count(*) FROM checkins), (SELECT count(*) FROM checkins_history)").fetchall()[0]
     finally:
         con.close()
 
@@ -71,26 +72,35 @@ def test_a_sync_killed_at_any_moment_leaves_the_previous_or_the_new_complete_syn
     db = tmp_path / "okra.duckdb"
     sync(str(small), db)
     previous = snapshot(db)
-    sync(str(big), tmp_path / "reference.duckdb")
-    _, big_krs, big_checkins = snapshot(tmp_path / "reference.duckdb")
+    previous_krs = previous[1]
+    reference = tmp_path / "reference.duckdb"
+    sync(str(small), reference)
+    sync(str(big), reference)  # the history the new sync writes: the small workbook's, then the big one's
+    _, big_krs, big_checkins, big_history = snapshot(reference)
     rng = random.Random(20261122)
     outcomes = {}
     for trial in range(TRIALS):
         step, longest = STEPS[trial % len(STEPS)]
         reached = kill_after(step, rng.uniform(0, longest), big, db)
         assert reached.startswith(step), f"the sync never said {step!r} (last: {reached!r})"
-        sync_id, krs, checkins = snapshot(db)
+        sync_id, krs, checkins, kept = snapshot(db)
         if sync_id == previous[0]:
-            assert (sync_id, krs, checkins) == previous
+            assert (sync_id, krs, checkins, kept) == previous
             outcome = "previous"
         else:
             assert sync_id == previous[0] + 1
-            assert (krs, checkins) == (big_krs, big_checkins)
+            # the history lost nothing, and a sync of the same big workbook again added nothing to it
+            assert (krs, checkins, kept) == (big_krs, big_checkins, big_history)
             outcome = "new"
-            previous = (sync_id, krs, checkins)
+            previous = (sync_id, krs, checkins, kept)
         outcomes.setdefault(step, set()).add(outcome)
     # Killed before saving, the previous sync stays; killed once saved, the new one is there.
     assert outcomes["Reading"] == outcomes["Checking"] == {"previous"}
     assert outcomes["Saved"] == {"new"}
     sync(str(small), db)  # the next sync cleans what killed syncs left behind
     assert list(tmp_path.glob(".okra.duckdb.*")) == []
+    first = store.replay(db, 1)  # and the first sync can still be replayed exactly
+    try:
+        assert first.execute("SELECT count(*) FROM key_results").fetchall() == [(previous_krs,)]
+    finally:
+        first.close()

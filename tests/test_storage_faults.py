@@ -153,7 +153,7 @@ def tmpfs(size: str):
 
 
 def test_a_full_disk_fails_the_sync_in_one_sentence_and_keeps_the_previous_database(tmp_path):
-    with tmpfs("12m") as disk:
+    with tmpfs("24m") as disk:
         db = disk / "okra.duckdb"
         assert cli("sync", "--source", str(REVIEW), db=db).returncode == 0
         before = db.read_bytes()
@@ -173,7 +173,7 @@ def test_a_full_disk_fails_the_sync_in_one_sentence_and_keeps_the_previous_datab
 
 
 def test_a_read_only_folder_fails_the_sync_in_one_sentence_and_reports_still_read(tmp_path):
-    with tmpfs("16m") as disk:
+    with tmpfs("32m") as disk:
         db = disk / "okra.duckdb"
         assert cli("sync", "--source", str(REVIEW), db=db).returncode == 0
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from okra_dash import queries, store
+from okra_dash import store
 from okra_dash.figures.review import Review
+from okra_dash.store import history
 from okra_dash.sync import sync
 from tests.conftest import REVIEW, write_csv_folder
 
@@ -42,8 +43,9 @@ def test_a_target_changed_after_the_cycle_started_is_a_moved_target(tmp_path, ta
     moved = review.frame("moved_targets")
     assert moved[["kr_id", "previous_target", "new_target"]].values.tolist() == [["KR-A", 100.0, 80.0]]
     assert moved["seen_at"].iloc[0] == dt.datetime(2026, 1, 20, 9)
-    history = review.con.execute("SELECT count(*) FROM kr_history WHERE kr_id = 'KR-A'").fetchall()
-    assert history == [(2,)]
+    history = review.con.execute("SELECT target, seen_from, gone_at FROM key_results_history WHERE kr_id = 'KR-A' "
+                                 "ORDER BY seen_from").fetchall()
+    assert history == [(100.0, 1, 3), (80.0, 3, None)]  # the unchanged second sync added nothing
 
 
 def test_a_target_agreed_before_the_cycle_started_is_not_a_moved_target(tmp_path, tabs):
@@ -93,7 +95,7 @@ def test_a_sync_that_fails_while_storing_leaves_the_previous_file_and_no_temp_fi
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(queries, "execute", broken)
+    monkeypatch.setattr(history, "record", broken)  # halfway through building the new file
     with pytest.raises(store.StoreError, match="could not be written .* \\(disk full\\); the database was not changed"):
         sync(str(REVIEW), db)
     assert db.read_bytes() == before

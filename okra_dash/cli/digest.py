@@ -98,7 +98,8 @@ def _html(data: dict, chart_cid: str | None) -> str:
     esc = html.escape
     now, before = data["headline"]["now"], data["headline"]["last week"]
     cycles = ", ".join(esc(c) for c in data["cycles"])
-    parts = [f"<h2>OKR weekly review, as of {esc(data['as_of'])}</h2>", f"<p>Cycles: {cycles}.</p>",
+    seen = f", as seen on {esc(data['as_seen'].replace('T', ' '))}" if data.get("as_seen") else ""
+    parts = [f"<h2>OKR weekly review, as of {esc(data['as_of'])}{seen}</h2>", f"<p>Cycles: {cycles}.</p>",
              "<ul>",
              f"<li>{now['on_track']} of {now['key_results']} key results on track "
              f"(last week {before['on_track']}), {now['at_risk']} at risk, {now['off_track']} off track.</li>",
@@ -120,6 +121,12 @@ def _html(data: dict, chart_cid: str | None) -> str:
                     + (f"; the team said: “{esc(kr['note'])}”" if kr.get("note") else "") + "</li>"
                     for kr in stalled[:report.DIGEST_LIMIT])
     parts.append(f"<h3>Stalled key results ({len(stalled)})</h3><ul>{items or '<li>None.</li>'}</ul>")
+    changed = report.typed_over(data["rewritten"])
+    if changed:
+        items = "".join(f"<li>{esc(r['kr_id'])}, week of {esc(r['week'])}: {report.number(r['before'])} → "
+                        f"{report.number(r['after'])} (seen {esc(r['seen_at'][:10])})</li>"
+                        for r in changed[:report.DIGEST_LIMIT])
+        parts.append(f"<h3>Past weeks changed after they ended ({len(changed)})</h3><ul>{items}</ul>")
     parts.append(f"<p>{len(data['issues'])} data issues in the last sync.</p>")
     return "<html><body>" + "\n".join(parts) + "</body></html>"
 

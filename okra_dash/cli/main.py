@@ -25,6 +25,13 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
 
 
+def _moment(text: str) -> dt.datetime:
+    try:
+        return store.moment(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a wrong argument is one sentence on stderr, as every other refusal is."""
 
@@ -103,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--weeks", type=int, default=52)
     bench_cmd.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is shown")
     bench_cmd.add_argument("--huge", action="store_true", help="also sync a 10-million-cell workbook once")
+    bench_cmd.add_argument("--history", action="store_true",
+                           help="also sync a 1,000-KR workbook 100 times with a few changes: how the history grows")
     bench_cmd.add_argument("--out", type=Path, default=None, help="keep the generated files here")
     return parser
 
@@ -111,6 +120,10 @@ def _review_options(command: argparse.ArgumentParser) -> None:
     """The database, the date, the cycles and every threshold: what a review is computed from."""
     _db_option(command)
     command.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    command.add_argument("--as-seen", type=_moment, default=None, metavar="MOMENT",
+                         help="the review exactly as the last sync at or before this moment saw the workbook: "
+                              "YYYY-MM-DD (the end of that day), YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS, local "
+                              "time (the as-of date defaults to its date)")
     command.add_argument("--cycle", action="append", default=None,
                          help="a cycle to report on (repeatable; default: the cycles containing the date)")
     defaults = Thresholds()
@@ -142,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "bench":
             from okra_dash.tools import bench
 
-            print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out))
+            print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out,
+                            args.history))
             return 0
         return _report(args)
     except (SourceError, UsageError, store.NoDataError, store.StoreError, DeliveryError) as error:
@@ -213,15 +227,21 @@ def _report(args: argparse.Namespace) -> int:
         raise UsageError(problem[0].upper() + problem[1:])
     if args.command == "digest" and args.send:
         mail = digest.mail_settings()  # a missing setting is said before any work
-    con = store.connect(args.db)
+    as_of = args.as_of
+    if args.as_seen:
+        db = args.db or store.default_path()
+        con = store.replay(db, store.sync_seen_at(db, args.as_seen)[0])
+        as_of = as_of or args.as_seen.date()
+    else:
+        con = store.connect(args.db)
     try:
-        review = Review(con, args.as_of, thresholds, args.cycle)
+        review = Review(con, as_of, thresholds, args.cycle)
         unknown = review.unknown_cycles()
         if unknown:
             known = ", ".join(sorted(queries.frame(con, "cycles", as_of=review.as_of)["cycle"])) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
         if args.command == "digest" and (args.send or args.webhook):
-            data = report.report(review)  # every query once, for the e-mail and the webhook alike
+            data = report.report(review, args.as_seen)  # every query once, for the e-mail and the webhook alike
             if args.send:
                 digest.send(digest.message(review, mail, data), mail)
                 print(f"Sent the digest to {', '.join(mail.to)} through {mail.host}:{mail.port}.")
@@ -229,7 +249,8 @@ def _report(args: argparse.Namespace) -> int:
                 digest.post(args.webhook, digest.summary(data))
                 print("Posted the summary to the webhook.")
             return 0
-        text = report.as_json(review) if getattr(args, "format", "") == "json" else report.as_markdown(review)
+        text = (report.as_json(review, args.as_seen) if getattr(args, "format", "") == "json"
+                else report.as_markdown(review, report.report(review, args.as_seen)))
     finally:
         con.close()
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -16,7 +16,8 @@ from okra_dash.figures.review import Review
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-DIGEST_LIMIT = 10  # rows per digest section before "and N more"
+DIGEST_LIMIT = 10
+FIGURE_DECIMALS = 12  # rows per digest section before "and N more"
 
 
 def _plain(value: object) -> object:
@@ -31,8 +32,8 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    if isinstance(value, float):
+        return round(value, FIGURE_DECIMALS) if math.isfinite(value) else None
     return value
 
 
@@ -43,9 +44,13 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_float_dtype(column):
-            out[name] = [v if math.isfinite(v) else None for v in column.tolist()]
+            # 12 decimals: DuckDB adds in parallel, in no fixed order, so the 16th digit of an average can
+            # differ between two runs over the same data; a report (and its replay) must not
+            out[name] = [round(v, FIGURE_DECIMALS) if math.isfinite(v) else None for v in column.tolist()]
         elif pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
-            out[name] = column.tolist()
+            # a nullable integer column's missing values are pd.NA: null
+            out[name] = column.astype(object).where(column.notna(), None).tolist() if column.hasnans \
+                else column.tolist()
         elif isinstance(column.dtype, pd.StringDtype):
             out[name] = column.astype(object).where(column.notna(), None).tolist()
         elif pd.api.types.is_datetime64_any_dtype(column):
@@ -57,13 +62,14 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]
     return [dict(zip(out, values)) for values in zip(*out.values())] if len(frame) else []
 
 
-def report(review: Review) -> dict:
-    """Everything the review shows as of its date, as plain data."""
+def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
+    """Everything the review shows as of its date, as plain data; as_seen: the moment it was replayed as."""
     key_results = review.frame("key_results").rename(columns={"start_value": "start"})
     split = review.frame("split")
     last = review.frame("sync_log").head(1)
     return {
         "as_of": review.as_of.isoformat(),
+        "as_seen": as_seen.isoformat(timespec="seconds") if as_seen else None,
         "cycles": review.cycles,
         "cycle_windows": records(review.cycle_windows(), ["cycle", "start_date", "end_date", "elapsed"]),
         "thresholds": dataclasses.asdict(review.thresholds),
@@ -76,6 +82,8 @@ def report(review: Review) -> dict:
         "busy_without_results": records(review.frame("busy_without_results")),
         "focus": records(review.frame("focus")),
         "moved_targets": records(review.frame("moved_targets")),
+        "rewritten": records(review.frame("rewritten"), ["kr_id", "week", "before", "after", "seen_at"]),
+        "late_checkins": records(review.frame("late_checkins")),
         "changes": records(review.frame("changes")),
         "champions": records(review.frame("champions")),
         "trajectory": records(review.frame("trajectory")),
@@ -85,10 +93,10 @@ def report(review: Review) -> dict:
     }
 
 
-def as_json(review: Review) -> str:
+def as_json(review: Review, as_seen: dt.datetime | None = None) -> str:
     """One JSON object on one line (pipe it to `jq` to read it)."""
     # Strict JSON: a NaN or infinity would be a bug, never output (allow_nan=False raises instead).
-    return json.dumps(report(review), ensure_ascii=False, allow_nan=False)
+    return json.dumps(report(review, as_seen), ensure_ascii=False, allow_nan=False)
 
 
 def md(text: object) -> str:
@@ -122,6 +130,17 @@ def _since(now: dict, before: dict, key: str) -> str:
     return f" ({change:+d} since last week)" if change else " (as last week)"
 
 
+def typed_over(rewritten: list[dict]) -> list[dict]:
+    """The rewritten values that replaced or cleared a value (not those first filled in after the week, which
+    the late check-ins count): what the digests list."""
+    return [r for r in rewritten if r["before"] is not None]
+
+
+def number(value: float | None) -> str:
+    """A value as typed, or "(empty)" for a cell with none."""
+    return "(empty)" if value is None else f"{value:g}"
+
+
 def _more(rows: list, lines: list[str]) -> list[str]:
     if len(rows) > DIGEST_LIMIT:
         lines.append(f"- … and {len(rows) - DIGEST_LIMIT} more")
@@ -143,7 +162,8 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
     split = data["split"]
     windows = "; ".join(f"{md(c['cycle'])} ({c['start_date']} to {c['end_date']}), {pct(c['elapsed'])} of the way "
                         "through" for c in data["cycle_windows"])
-    title = f"OKR weekly review, as of {data['as_of']}"
+    title = f"OKR weekly review, as of {data['as_of']}" + (
+        f", as seen on {data['as_seen'].replace('T', ' ')}" if data.get("as_seen") else "")
     out = [title, "=" * len(title), "", f"Cycle {windows}.", "",
            f"- {now['on_track']} of {now['key_results']} key results on track{_since(now, before, 'on_track')}, "
            f"{now['at_risk']} at risk, {now['off_track']} off track.",
@@ -180,6 +200,17 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
         out += _heading("Targets moved mid-cycle")
         out += [f"- {md(m['kr_id'])} {md(m['key_result'])}: {m['previous_target']:g} → {m['new_target']:g} "
                 f"(seen {m['seen_at'][:10]})" for m in data["moved_targets"]]
+    rewritten = typed_over(data["rewritten"])
+    if rewritten:
+        out += _heading("Past weeks changed after they ended")
+        out += [f"- {md(r['kr_id'])}, week of {r['week']}: {number(r['before'])} → {number(r['after'])} "
+                f"(seen {r['seen_at'][:16].replace('T', ' ')})" for r in rewritten[:DIGEST_LIMIT]]
+        _more(rewritten, out)
+    late = [t for t in data["late_checkins"] if t["late"]]
+    if late:
+        out += _heading("Check-ins that came more than a week late")
+        out += [f"- {md(t['team'])}: {t['late']} of {t['checkins']} ({pct(t['share_late'])}), up to "
+                f"{t['most_days_late']} days after the week" for t in late]
     if data["focus"]:
         out += _heading("Focus")
         out += [f"- {md(f['value_stream'])} has {f['objectives']} objectives in {md(f['cycle'])} (at most "

@@ -28,7 +28,8 @@ from okra_dash.store.file import (
                                   recorded_source,
                                   version,
 )
+from okra_dash.store.history import moment, replay, sync_seen_at
 
 __all__ = ["DEFAULT_DB", "Health", "NoDataError", "StoreError", "SyncResult", "connect", "default_path",
-           "failures_path", "health", "pending_failures", "problem", "record_failure", "recorded_source", "version",
-           "write"]
+           "failures_path", "health", "moment", "pending_failures", "problem", "record_failure", "recorded_source",
+           "replay", "sync_seen_at", "version", "write"]

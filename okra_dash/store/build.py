@@ -15,12 +15,13 @@ import duckdb
 
 from okra_dash import queries
 from okra_dash.source.workbook import Workbook
+from okra_dash.store import history
 from okra_dash.store.failures import failures_path, pending_failures
 from okra_dash.store.file import SCHEMA_VERSION, StoreError, exclusive, first_line, health, refusal, sql_string
 from okra_dash.validate.parse import Parsed
 
 TABLES = ("teams", "cycles", "objectives", "key_results", "checkins", "actions", "notes", "issues")
-KEPT_ACROSS_SYNCS = ("sync_log", "kr_history")
+KEPT_ACROSS_SYNCS = ("sync_log",)  # and the history of every table (history.py)
 
 
 @dataclass
@@ -129,7 +130,6 @@ def _build(temp: Path, live: Path, carry: bool, book: Workbook, parsed: Parsed, 
         if carry:
             con.execute(f"ATTACH {sql_string(str(live))} AS previous (READ_ONLY)")
             _carry_history(con)
-            con.execute("DETACH previous")
         for failure in pending_failures(live):
             con.execute("INSERT INTO sync_log (synced_at, source, status, error) VALUES (?, ?, 'failed', ?)",
                         [failure["synced_at"], failure["source"], failure["error"]])
@@ -139,7 +139,9 @@ def _build(temp: Path, live: Path, carry: bool, book: Workbook, parsed: Parsed, 
         tabs = [(tab, raw.title, raw.gid) for tab, raw in book.tabs.items()]
         con.executemany("INSERT INTO source_tabs VALUES (?, ?, ?)", tabs)
         sync_id = con.execute("SELECT coalesce(max(sync_id), 0) + 1 FROM sync_log").fetchall()[0][0]
-        queries.execute(con, "record_kr_history", sync_id=sync_id, synced_at=now)
+        history.record(con, sync_id, carry)
+        if carry:
+            con.execute("DETACH previous")
         duration = time.perf_counter() - started
         con.execute("INSERT INTO sync_log (sync_id, synced_at, source, kind, sheet_url, rows_per_tab, issues, "
                     "duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -14,7 +14,7 @@ from okra_dash import queries
 
 DEFAULT_DB = "okra.duckdb"
 # Raised whenever the tables change shape; a file with a lower version is brought up to date by a sync.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Tables that only okra-dash writes: a DuckDB file holding them but no okra_meta is an older okra-dash's.
 OKRA_TABLES = {"sync_log", "key_results", "checkins", "issues"}
 

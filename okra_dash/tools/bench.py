@@ -181,6 +181,44 @@ def bench_size(krs: int, weeks: int, repeat: int, workdir: Path, pages: bool = T
     return row
 
 
+def history_growth(workdir: Path, krs: int = 1000, weeks: int = 52, syncs: int = 100, changes: int = 3) -> str:
+    """Sync a krs-KR workbook `syncs` times, a day apart, changing `changes` check-in cells before each
+    sync but the first and the last (so the last syncs an unchanged sheet): how the history grows."""
+    import random
+
+    rng = random.Random(1)
+    tabs = generate.generate(krs, weeks)
+    grid = tabs["Check-ins"]
+    db = workdir / f"history-{krs}.duckdb"
+    db.unlink(missing_ok=True)
+    first_day = dt.datetime(2026, 1, 5, 9)
+    sizes, timings = [], []
+    for n in range(syncs):
+        if 0 < n < syncs - 1:
+            for _ in range(changes):  # a value typed over: a team correcting a week
+                row = grid[rng.randrange(1, len(grid))]
+                filled = [i for i, cell in enumerate(row[1:], start=1) if cell not in ("", None)] or [1]
+                row[rng.choice(filled)] = round(rng.uniform(0, 200), 1)
+        folder = generate.write(tabs, workdir / "history-book")
+        started = time.perf_counter()
+        sync(str(folder), db, now=first_day + dt.timedelta(days=n))
+        timings.append(time.perf_counter() - started)
+        con = store.connect(db)
+        try:
+            kept = sum(con.execute(f"SELECT count(*) FROM {table}_history").fetchall()[0][0]
+                       for table in store.history.KEPT)
+            sizes.append((kept, con.execute("SELECT count(*) FROM checkins").fetchall()[0][0], db.stat().st_size))
+        finally:
+            con.close()
+    (first_rows, checkins, first_bytes), (last_rows, _, last_bytes) = sizes[0], sizes[-1]
+    return (f"History over {syncs} syncs of a {krs:,}-KR sheet ({checkins:,} check-ins), {changes} cells changed "
+            f"before each: history {first_rows:,} rows after the first sync, {last_rows:,} after the last "
+            f"(+{(last_rows - first_rows) / (syncs - 1):.1f} rows a sync; keeping a full copy per sync would be "
+            f"{first_rows * syncs:,}); the unchanged last sync added {sizes[-1][0] - sizes[-2][0]} rows. "
+            f"File {first_bytes / 1e6:.1f} MB after the first sync, {last_bytes / 1e6:.1f} MB after the last. "
+            f"Sync median {statistics.median(timings):.2f} s.")
+
+
 def exponent(rows: list[dict], key: str = "sync_s") -> float | None:
     """The slope of log(time) against log(cells) between the two largest sizes."""
     big = sorted(rows, key=lambda r: r["cells"])[-2:]
@@ -202,7 +240,7 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None) -> str:
+def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None, history: bool = False) -> str:
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="okra-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -234,5 +272,7 @@ def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None)
     if pages:
         text.append("Page reruns at the largest size: " + ", ".join(
             f"{name} {seconds:.3f} s" for name, seconds in pages[-1]["pages_s"].items()) + ".")
+    if history:
+        text.append(history_growth(workdir))
     text.append(f"Files are in {workdir}.")
     return "\n".join(text)

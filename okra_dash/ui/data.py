@@ -41,12 +41,27 @@ def max_age() -> dt.timedelta:
     return dt.timedelta(minutes=float(minutes))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _replayed(db: str, version: tuple, sync_id: int):
+    """The workbook as one past sync saw it, built once per file version and sync (store.replay)."""
+    del version  # part of the cache key only
+    return store.replay(Path(db), sync_id)
+
+
+def _connect(db: str, version: tuple, seen: int | None):
+    """A connection of this thread's own: to the file, or to a past sync's replayed workbook."""
+    if seen is None:
+        return store.connect(Path(db))
+    con = _replayed(db, version, seen).cursor()  # a cursor is a connection of its own, without the macros
+    con.execute(queries.load("measures"))
+    return con
+
+
 # Old versions are never asked for again; the bound keeps them from piling up in memory.
 @st.cache_data(show_spinner=False, max_entries=256)
 def _frame(db: str, version: tuple, name: str, as_of: dt.date, cycles: tuple, thresholds: Thresholds,
-           extra: tuple) -> pd.DataFrame:
-    del version  # part of the cache key only: a new file means new results
-    con = store.connect(Path(db))
+           extra: tuple, seen: int | None = None) -> pd.DataFrame:
+    con = _connect(db, version, seen)  # version: part of the cache key, a new file means new results
     try:
         review = Review(con, as_of, thresholds, list(cycles))
         return queries.frame(con, name, **review.params, **dict(extra))
@@ -56,25 +71,36 @@ def _frame(db: str, version: tuple, name: str, as_of: dt.date, cycles: tuple, th
 
 @dataclass(frozen=True)
 class View:
-    """What the sidebar chose: the data, the date, the cycles and thresholds every page shows."""
+    """What the sidebar chose: the data (the latest sync's, or the one a past sync saw: seen, its id), the date,
+    the cycles and thresholds every page shows."""
 
     db: str
     version: tuple
     as_of: dt.date
     cycles: tuple[str, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
+    seen: int | None = None
+    seen_at: dt.datetime | None = None
 
     def frame(self, name: str, **extra: object) -> pd.DataFrame:
         """A named query's rows for this view (cached until the file changes)."""
         frozen = tuple(sorted((key, tuple(value) if isinstance(value, list) else value)
                               for key, value in extra.items()))
-        return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen).copy()
+        return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen,
+                      self.seen).copy()
 
 
-def unfiltered(name: str, as_of: dt.date) -> pd.DataFrame:
+def unfiltered(name: str, as_of: dt.date, seen: int | None = None) -> pd.DataFrame:
     """A query that needs only the date (the cycle list), before a View exists."""
     path = store.default_path()
-    return _frame(str(path), store.version(path), name, as_of, (), Thresholds(), ())
+    return _frame(str(path), store.version(path), name, as_of, (), Thresholds(), (), seen)
+
+
+def replayable() -> dict[dt.datetime, int]:
+    """The successful syncs a review can be shown as seen by: {synced at: sync id}, newest first (not
+    the ones before the history began, in a file an older okra-dash wrote first)."""
+    log = unfiltered("replayable_syncs", dt.date.today())
+    return {when.to_pydatetime(): int(sync_id) for when, sync_id in zip(log["synced_at"], log["sync_id"])}
 
 
 def last_sync() -> dict | None:

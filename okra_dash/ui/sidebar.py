@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from okra_dash import store
 from okra_dash.errors import SourceError
 from okra_dash.figures.review import Thresholds
 from okra_dash.store import StoreError, default_path, version
@@ -27,19 +28,51 @@ THRESHOLD_LABELS = {
 
 AS_OF = state.Param("as_of", "as_of", read=dt.date.fromisoformat, show=dt.date.isoformat)
 CYCLES = state.Param("cycle", "cycles", many=True)
+LATEST = "Latest sync"
+
+
+def _as_seen_param(moments: list[dt.datetime]) -> state.Param:
+    """as_seen in the link: any moment (a date is the end of that day), shown as the last sync at or
+    before it, whose exact time the link then holds."""
+    def snap(text: str) -> dt.datetime:
+        when = store.moment(text)
+        earlier = [moment for moment in moments if moment <= when]
+        if not earlier:
+            raise ValueError(text)
+        return max(earlier)
+
+    return state.Param("as_seen", "as_seen", read=snap, show=lambda moment: moment.isoformat(timespec="seconds"))
+
+
+def _follow_seen() -> None:
+    """Picking a past sync shows the review of that sync's day, the meeting it was made for."""
+    seen = st.session_state.get("as_seen")
+    st.session_state["as_of"] = seen.date() if isinstance(seen, dt.datetime) else dt.date.today()
 
 
 def render() -> View:
     sidebar = st.sidebar
     choices, sync_box = sidebar.container(), sidebar.container()
     _sync_controls(sync_box)  # first, so that a sync now shows in this very run
-    today = dt.date.today()
-    state.seed(AS_OF, default=today, what="as-of date")
-    as_of = choices.date_input("As of", key="as_of", help="Every figure is computed as of this date.")
+    date_box, seen_box = choices.container(), choices.container()  # drawn in this order, filled seen first
+    syncs = data.replayable()
+    moments = list(syncs)
+    as_seen = _as_seen_param(moments)
+    state.seed(as_seen, [LATEST, *moments], default=LATEST, what="as seen on")
+    picked = seen_box.selectbox(
+        "As seen on", [LATEST, *moments], key="as_seen", on_change=_follow_seen,
+        format_func=lambda m: m if m == LATEST else f"{m:%a %d %b %Y %H:%M} (sync {syncs[m]})",
+        help="Show the review exactly as a past sync saw the sheet, e.g. last Monday's meeting; later edits "
+             "are not shown.")
+    state.publish(as_seen, picked, default=LATEST)
+    seen = None if picked == LATEST else picked
+    state.seed(AS_OF, default=seen.date() if seen else dt.date.today(), what="as-of date")
+    as_of = date_box.date_input("As of", key="as_of", help="Every figure is computed as of this date.")
     state.publish(AS_OF, as_of)
-    cycles = data.unfiltered("cycles", as_of)
+    seen_id = syncs[seen] if seen else None
+    cycles = data.unfiltered("cycles", as_of, seen_id)
     names = cycles["cycle"].tolist()
-    current = data.unfiltered("current_cycles", as_of)["cycle"].tolist()
+    current = data.unfiltered("current_cycles", as_of, seen_id)["cycle"].tolist()
     state.seed(CYCLES, names, what="cycle")
     # No choice means "the cycles of the as-of date": the cycle follows the date unless someone picks one.
     chosen = choices.multiselect("Cycle", names, key="cycles", placeholder=f"{', '.join(current)} (as of the date)",
@@ -47,7 +80,7 @@ def render() -> View:
     state.publish(CYCLES, chosen)
     thresholds = _thresholds(choices.expander("Thresholds"))
     path = default_path()
-    return View(str(path), version(path), as_of, tuple(chosen or current), thresholds)
+    return View(str(path), version(path), as_of, tuple(chosen or current), thresholds, seen_id, seen)
 
 
 def _reset_thresholds() -> None:

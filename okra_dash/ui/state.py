@@ -103,9 +103,10 @@ def finish() -> None:
 
 
 def switch_to(page: str, **params: object) -> None:
-    """Open another page (by its file's name) with this run's shared choices (date, cycles) and these parameters
-    in its link."""
-    shared = {name: values for name, values in st.session_state.get(_NOW, {}).items() if name in ("as_of", "cycle")}
+    """Open another page (by its file's name) with this run's shared choices (date, cycles, as seen) and these
+    parameters in its link."""
+    shared = {name: values for name, values in st.session_state.get(_NOW, {}).items()
+              if name in ("as_of", "cycle", "as_seen")}
     st.session_state[_LEAVING] = True
     wanted = {name: [str(value)] for name, value in params.items()}
     st.switch_page(pages.FOLDER / f"{page}.py", query_params={**shared, **wanted})

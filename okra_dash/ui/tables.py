@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, STATUS_MARKS
+from okra_dash.words import HEALTH_TYPES, STATUS_MARKS, VALUE_CHANGES
 
-SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement")
-_BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
+SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement", "share_late")
+BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
 
 KR_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR", width="small", pinned=True),
@@ -29,8 +29,8 @@ KR_COLUMNS = {
     "current": st.column_config.NumberColumn("Current", format="%g", width="small"),
     "start_value": st.column_config.NumberColumn("Start", format="%g", width="small"),
     "target": st.column_config.NumberColumn("Target", format="%g", width="small"),
-    "progress": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
-    "progress_clamped": st.column_config.ProgressColumn("Progress", width="small", **_BAR),
+    "progress": st.column_config.ProgressColumn("Progress", width="small", **BAR),
+    "progress_clamped": st.column_config.ProgressColumn("Progress", width="small", **BAR),
     "expected": st.column_config.TextColumn("Expected", width="small",
                                             help="The expected pace; for a health KR, the line it holds"),
     "stalled": st.column_config.TextColumn("Stalled because", width="medium"),
@@ -38,8 +38,8 @@ KR_COLUMNS = {
                                                         help="Weeks since the value last changed"),
     "last_checkin": st.column_config.DateColumn("Last check-in", width="small"),
     "done_actions": st.column_config.NumberColumn("Actions done", format="%d", width="small"),
-    "on_track_share": st.column_config.ProgressColumn("On track", width="small", **_BAR),
-    "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", width="small", **_BAR),
+    "on_track_share": st.column_config.ProgressColumn("On track", width="small", **BAR),
+    "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", width="small", **BAR),
     "achievement": st.column_config.NumberColumn("Final achievement", format="%d%%", width="small"),
     "confidence": st.column_config.TextColumn("Confidence", width="small",
                                               help="How sure the team is, 0 to 10: the latest they gave"),
@@ -91,3 +91,12 @@ def reasons(value: object) -> object:
 
 def percent(value: float | None) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
+
+
+def value_change(before: float | None, after: float | None) -> str:
+    """What happened to a past week's value: filled in (it was empty), cleared (it is empty now), or changed."""
+    if before is None or before != before:
+        return VALUE_CHANGES[0]
+    if after is None or after != after:
+        return VALUE_CHANGES[2]
+    return VALUE_CHANGES[1]

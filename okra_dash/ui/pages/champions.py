@@ -39,3 +39,32 @@ else:
 habits = view.frame("habits")
 if not habits.empty:  # every team, so a champion sees their teams' habits beside the others'
     st.altair_chart(charts.habits(habits), width="stretch")
+
+st.subheader("Past weeks changed after they ended")
+rewritten = view.frame("rewritten")
+rewritten = rewritten[rewritten["team"].isin(row["teams"])]
+if rewritten.empty:
+    st.caption(f"No value of {md(', '.join(row['teams']))} was filled in, changed or cleared after its week ended.")
+else:
+    st.caption("Values of these teams that a sync saw appear, change or disappear after their week's Sunday, newest "
+               "first: a value rewritten after the meeting, or one filled in late.")
+    rewritten["change"] = [tables.value_change(before, after)
+                           for before, after in zip(rewritten["before"], rewritten["after"])]
+    st.dataframe(rewritten, hide_index=True, column_config={
+        **tables.KR_COLUMNS,
+        "week": st.column_config.DateColumn("Week of", format="D MMM YYYY", width="small"),
+        "change": st.column_config.TextColumn("What happened", width="medium"),
+        "before": st.column_config.NumberColumn("Before", format="%g", width="small"),
+        "after": st.column_config.NumberColumn("After", format="%g", width="small"),
+        "seen_at": st.column_config.DatetimeColumn("Seen by the sync of", format="D MMM YYYY HH:mm")},
+        column_order=["kr_id", "team", "week", "change", "before", "after", "seen_at", "key_result"])
+st.subheader("Check-ins that came more than a week late")
+late = view.frame("late_checkins")
+st.caption("Per team: of the check-ins whose arrival a sync saw, how many came more than 7 days after their week's "
+           "Sunday. A sync less often than weekly makes values look later than they were typed.")
+st.dataframe(tables.shown(late), hide_index=True, column_config={
+    **tables.KR_COLUMNS,
+    "checkins": st.column_config.NumberColumn("Check-ins seen arriving", format="%d"),
+    "late": st.column_config.NumberColumn("Late", format="%d"),
+    "share_late": st.column_config.ProgressColumn("Share late", **tables.BAR),
+    "most_days_late": st.column_config.NumberColumn("Longest wait (days after the week)", format="%d")})
