@@ -1,4 +1,4 @@
-"""The one exception that means "this source cannot be used at all"."""
+"""The exceptions whose message is one sentence for the user, shared by every layer."""
 
 
 class SourceError(Exception):
@@ -7,3 +7,7 @@ class SourceError(Exception):
 
 class UsageError(Exception):
     """A command asked for something that cannot be given (a bad threshold, an unknown cycle); one sentence."""
+
+
+class DeliveryError(Exception):
+    """The digest could not be delivered; the message is one sentence, free of credentials."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported by the dashboard only: the command line never pays for it
+    import pandas as pd
 
 # The project's top-level sql/: inside the package as a link in a checkout, as files in an installed wheel.
 SQL_DIR = resources.files("okra_dash") / "sql"
@@ -35,5 +38,12 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> duck
 
 
 def frame(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> pd.DataFrame:
-    """A named query's rows as a DataFrame."""
+    """A named query's rows as a DataFrame (for the dashboard's tables and charts)."""
     return execute(con, name, **values).df()
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> list[dict]:
+    """A named query's rows as dicts of plain Python values (dates, lists, None), without pandas."""
+    cursor = execute(con, name, **values)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

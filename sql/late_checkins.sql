@@ -16,14 +16,14 @@ arrived AS (  -- only arrivals a sync saw happen (value_changes leaves the other
     WHERE v.before IS NULL
 ),
 waits AS (
-    SELECT k.team, date_diff('day', a.week + 6, CAST(a.seen_at AS DATE)) AS days_after_week
-    FROM arrived AS a JOIN krs AS k USING (kr_id)
+    SELECT team, days_after_week, days_after_week > 7 AS late
+    FROM (SELECT k.team, date_diff('day', a.week + 6, CAST(a.seen_at AS DATE)) AS days_after_week
+          FROM arrived AS a JOIN krs AS k USING (kr_id))
 )
 SELECT t.team, count(w.days_after_week) AS checkins,
-       count(w.days_after_week) FILTER (WHERE w.days_after_week > 7) AS late,
-       CAST(count(w.days_after_week) FILTER (WHERE w.days_after_week > 7) AS DOUBLE)
-           / nullif(count(w.days_after_week), 0) AS share_late,
-       max(w.days_after_week) FILTER (WHERE w.days_after_week > 7) AS most_days_late
+       count(*) FILTER (WHERE w.late) AS late,
+       CAST(count(*) FILTER (WHERE w.late) AS DOUBLE) / nullif(count(w.days_after_week), 0) AS share_late,
+       max(w.days_after_week) FILTER (WHERE w.late) AS most_days_late
 FROM (SELECT DISTINCT team FROM krs) AS t
 LEFT JOIN waits AS w ON w.team IS NOT DISTINCT FROM t.team
 GROUP BY t.team

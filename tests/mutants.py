@@ -26,11 +26,11 @@ FAST_TESTS = ["tests/test_measures.py", "tests/test_boundaries.py", "tests/test_
               "tests/test_champions.py", "tests/test_trajectory.py", "tests/test_estimation.py",
               "tests/test_conventions.py", "tests/test_demo.py", "tests/test_cli.py", "tests/test_security.py",
               "tests/test_reading_rules.py", "tests/test_typed_cells.py", "tests/test_hostile_input.py",
-              "tests/test_app.py"]
+              "tests/test_app.py", "tests/test_history.py", "tests/test_store.py"]
 # The queries whose comparisons are the contract's rules.
 FIGURE_SQL = ["measures", "headline", "value_streams", "retrospective", "stalled_key_results", "split",
               "busy_without_results", "changes", "focus", "teams", "key_results", "champions", "missing_cells",
-              "trajectory"]
+              "trajectory", "rewritten", "late_checkins", "moved_targets"]
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ def demo_review(request, tmp_path):
 def test_the_current_cycle_is_in_progress_on_the_day_the_demo_is_loaded(demo_review):
     cycles = demo_review.current_cycles()
     assert len(cycles) == 1
-    start, end = cycles.iloc[0]["start_date"], cycles.iloc[0]["end_date"]
-    assert start.date() < demo_review.as_of < end.date()
+    start, end = cycles[0]["start_date"], cycles[0]["end_date"]
+    assert start < demo_review.as_of < end
 
 
 def test_the_demo_has_both_modes_every_stall_reason_and_a_closed_previous_cycle(demo_review):

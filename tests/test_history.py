@@ -208,6 +208,8 @@ def test_a_file_of_an_okra_dash_before_history_keeps_its_moved_targets_and_repla
     now = review_json(store.connect(db), dt.date(2026, 1, 27))
     assert [(m["kr_id"], m["previous_target"], m["new_target"], m["seen_at"]) for m in now["moved_targets"]] == [
         ("KR-A", 100.0, 80.0, "2026-01-20T09:00:00")]
+    # the older file's check-ins were there before the history began: none was seen arriving or changing
+    assert now["rewritten"] == [] and all(team["checkins"] == 0 for team in now["late_checkins"])
     assert review_json(store.replay(db, store.sync_seen_at(db, dt.datetime(2026, 1, 20, 12))[0]),
                        dt.date(2026, 1, 20))["last_sync"]["sync_id"] == 2
     with pytest.raises(store.StoreError, match="The sync at 2026-01-13 09:00:00 cannot be replayed: this database "
@@ -298,3 +300,41 @@ def test_the_digests_list_the_values_typed_over_after_their_week(synced):
     html = digest._html(data, None)
     assert ("<h3>Past weeks changed after they ended (2)</h3><ul><li>KR-A, week of 2026-01-05: 10 → 15 "
             "(seen 2026-01-27)</li>") in html
+
+
+def test_a_key_result_added_later_with_its_past_weeks_filled_in_is_not_rewritten_nor_late(tmp_path):
+    db = tmp_path / "okra.duckdb"
+    sync(str(book(tmp_path, 0, SYNCS[0][1])), db, now=dt.datetime(2026, 1, 13, 9))
+    tabs = read_tabs(book(tmp_path, 0, SYNCS[0][1]))
+    tabs["Key results"].append(["KR-H", "O1", "Alpha", "New", "0", "10", "", ""])
+    tabs["Check-ins"].append(["KR-H", "New", "1", "2", "", ""])  # its first two weeks, typed when it was added
+    sync(str(write_csv_folder(tmp_path / "with-h", tabs)), db, now=dt.datetime(2026, 2, 10, 9))
+    now = review_json(store.connect(db), dt.date(2026, 2, 10))
+    assert now["rewritten"] == []
+    assert {team["team"]: team["checkins"] for team in now["late_checkins"]}["Alpha"] == 0
+
+
+def test_a_key_result_removed_for_a_while_and_put_back_is_not_rewritten(tmp_path):
+    db = tmp_path / "okra.duckdb"
+    full = read_tabs(book(tmp_path, 0, SYNCS[1][1]))
+    without = {tab: [row for row in rows if not row or row[0] != "KR-A"] for tab, rows in full.items()}
+    sync(str(write_csv_folder(tmp_path / "full", full)), db, now=dt.datetime(2026, 1, 20, 9))
+    sync(str(write_csv_folder(tmp_path / "without", without)), db, now=dt.datetime(2026, 1, 27, 9))
+    sync(str(write_csv_folder(tmp_path / "full", full)), db, now=dt.datetime(2026, 2, 3, 9))
+    now = review_json(store.connect(db), dt.date(2026, 2, 3))
+    assert now["rewritten"] == []  # neither its values' going with the row, nor their coming back
+    assert {team["team"]: team["checkins"] for team in now["late_checkins"]}["Alpha"] == 0
+
+
+def test_a_value_is_late_from_the_eighth_day_after_its_week(tmp_path):
+    db = tmp_path / "okra.duckdb"
+    first = {"KR-A": [10, BLANK, BLANK, BLANK], "KR-D": [0, BLANK, BLANK, BLANK]}
+    sync(str(book(tmp_path, 0, first)), db, now=dt.datetime(2026, 1, 13, 9))
+    # the week of the 12th ends on Sunday the 18th: the 25th is 7 days later, the 26th 8
+    sync(str(book(tmp_path, 1, {**first, "KR-A": [10, 20, BLANK, BLANK]})), db, now=dt.datetime(2026, 1, 25, 23))
+    sync(str(book(tmp_path, 1, {"KR-A": [10, 20, BLANK, BLANK], "KR-D": [0, 5, BLANK, BLANK]})), db,
+         now=dt.datetime(2026, 1, 26, 0, 1))
+    late = {team["team"]: team for team in review_json(store.connect(db), dt.date(2026, 1, 26))["late_checkins"]}
+    shown = {team: tuple(late[team][key] for key in ("checkins", "late", "share_late", "most_days_late"))
+             for team in ("Alpha", "Hotline")}
+    assert shown == {"Alpha": (1, 0, 0.0, None), "Hotline": (1, 1, 1.0, 8)}

@@ -48,6 +48,15 @@ def test_a_target_changed_after_the_cycle_started_is_a_moved_target(tmp_path, ta
     assert history == [(100.0, 1, 3), (80.0, 3, None)]  # the unchanged second sync added nothing
 
 
+def test_a_target_changed_on_the_cycles_first_day_is_still_agreed_and_the_next_day_moved(tmp_path, tabs):
+    sync_with_target(tmp_path, tabs, "100", Q1_START)
+    sync_with_target(tmp_path, tabs, "90", dt.datetime(2026, 1, 1, 17))  # Q1's first day
+    sync_with_target(tmp_path, tabs, "80", dt.datetime(2026, 1, 2, 8))
+    review = Review(store.connect(tmp_path / "okra.duckdb"), dt.date(2026, 1, 31))
+    moved = review.frame("moved_targets")
+    assert moved[["previous_target", "new_target"]].values.tolist() == [[90.0, 80.0]]
+
+
 def test_a_target_agreed_before_the_cycle_started_is_not_a_moved_target(tmp_path, tabs):
     sync_with_target(tmp_path, tabs, "100", dt.datetime(2025, 12, 1))
     sync_with_target(tmp_path, tabs, "80", Q1_START)  # still planning: Q1 starts on Jan 1

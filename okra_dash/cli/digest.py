@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from okra_dash.errors import DeliveryError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review
 from okra_dash.words import STATUSES
@@ -30,10 +31,6 @@ SECRETS = Path(".streamlit/secrets.toml")
 SETTINGS = {"OKRA_SMTP_HOST": "host", "OKRA_SMTP_PORT": "port", "OKRA_SMTP_USER": "user",
             "OKRA_SMTP_PASSWORD": "password", "OKRA_SMTP_FROM": "from", "OKRA_DIGEST_TO": "to",
             "OKRA_SMTP_STARTTLS": "starttls"}
-
-
-class DeliveryError(Exception):
-    """The digest could not be delivered; the message is one sentence, free of credentials."""
 
 
 @dataclass(frozen=True)

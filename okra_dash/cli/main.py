@@ -8,14 +8,11 @@ import sys
 from pathlib import Path
 
 from okra_dash import queries, store
-from okra_dash.cli import digest
-from okra_dash.cli.digest import DeliveryError
-from okra_dash.errors import SourceError, UsageError
+from okra_dash.errors import DeliveryError, SourceError, UsageError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
 from okra_dash.source.typed import printable
-from okra_dash.sync import sync
 
 
 def _date(text: str) -> dt.date:
@@ -174,6 +171,8 @@ def _add_week(source: str, today: dt.date | None = None) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from okra_dash.sync import sync  # the parser and pandas: only a sync needs them
+
     db = args.db or store.default_path()
     key = google_sheet_key(args.source)
     if args.write_back and not key:
@@ -201,8 +200,8 @@ def _write_back(key: str, db: Path) -> None:
     con = store.connect(db)
     try:
         review = Review(con, dt.date.today())
-        issues = report.records(review.frame("issues"))
-        missing = report.records(review.frame("missing_cells"))
+        issues = report.records(review.rows("issues"))
+        missing = report.records(review.rows("missing_cells"))
         gids = dict(con.execute("SELECT tab, gid FROM source_tabs").fetchall())
     finally:
         con.close()
@@ -225,6 +224,8 @@ def _report(args: argparse.Namespace) -> int:
     problem = thresholds.problem()
     if problem:
         raise UsageError(problem[0].upper() + problem[1:])
+    if args.command == "digest":
+        from okra_dash.cli import digest  # mail and HTTP: only the digest needs them
     if args.command == "digest" and args.send:
         mail = digest.mail_settings()  # a missing setting is said before any work
     as_of = args.as_of

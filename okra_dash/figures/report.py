@@ -8,88 +8,72 @@ import json
 import math
 import re
 
-import numpy as np
-import pandas as pd
-
 from okra_dash.figures.review import Review
 
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-DIGEST_LIMIT = 10
-FIGURE_DECIMALS = 12  # rows per digest section before "and N more"
+DIGEST_LIMIT = 10  # rows per digest section before "and N more"
+FIGURE_DECIMALS = 12
 
 
-def _plain(value: object) -> object:
-    """A value JSON can hold: NaN is null, dates are ISO, arrays are lists."""
-    if isinstance(value, (np.ndarray, list, tuple)):
-        return [_plain(item) for item in value]
-    if value is pd.NaT or value is None:
-        return None
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+def _plain(value: object, dates_only: bool = False) -> object:
+    """A value JSON can hold: NaN is null, dates are ISO, lists and structs hold plain values."""
+    if isinstance(value, float):
+        # 12 decimals: DuckDB adds in parallel, in no fixed order, so the 16th digit of an average can
+        # differ between two runs over the same data; a report (and its replay) must not
+        return round(value, FIGURE_DECIMALS) if math.isfinite(value) else None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if dates_only else value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return round(value, FIGURE_DECIMALS) if math.isfinite(value) else None
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     return value
 
 
-def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
-    """Rows as plain dicts; only columns that need it are converted value by value."""
-    frame = frame if columns is None else frame[columns]
-    out = {}
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_float_dtype(column):
-            # 12 decimals: DuckDB adds in parallel, in no fixed order, so the 16th digit of an average can
-            # differ between two runs over the same data; a report (and its replay) must not
-            out[name] = [round(v, FIGURE_DECIMALS) if math.isfinite(v) else None for v in column.tolist()]
-        elif pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
-            # a nullable integer column's missing values are pd.NA: null
-            out[name] = column.astype(object).where(column.notna(), None).tolist() if column.hasnans \
-                else column.tolist()
-        elif isinstance(column.dtype, pd.StringDtype):
-            out[name] = column.astype(object).where(column.notna(), None).tolist()
-        elif pd.api.types.is_datetime64_any_dtype(column):
-            dates_only = bool((column.dropna() == column.dropna().dt.normalize()).all())
-            text = column.dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%dT%H:%M:%S")
-            out[name] = text.astype(object).where(column.notna(), None).tolist()
-        else:
-            out[name] = [_plain(v) for v in column.tolist()]
-    return [dict(zip(out, values)) for values in zip(*out.values())] if len(frame) else []
+def records(rows: list[dict], columns: list[str] | None = None) -> list[dict]:
+    """Query rows as plain JSON values; a timestamp column whose every value is a midnight shows dates."""
+    if not rows:
+        return []
+    names = columns or list(rows[0])
+    dates_only = {name for name in names
+                  if any(isinstance(row[name], dt.datetime) for row in rows)
+                  and all(row[name].time() == dt.time() for row in rows if isinstance(row[name], dt.datetime))}
+    return [{name: _plain(row[name], name in dates_only) for name in names} for row in rows]
 
 
 def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
     """Everything the review shows as of its date, as plain data; as_seen: the moment it was replayed as."""
-    key_results = review.frame("key_results").rename(columns={"start_value": "start"})
-    split = review.frame("split")
-    last = review.frame("sync_log").head(1)
+    key_results = [{("start" if name == "start_value" else name): value for name, value in row.items()}
+                   for row in review.rows("key_results")]
+    last = review.rows("sync_log")[:1]
     return {
         "as_of": review.as_of.isoformat(),
         "as_seen": as_seen.isoformat(timespec="seconds") if as_seen else None,
         "cycles": review.cycles,
         "cycle_windows": records(review.cycle_windows(), ["cycle", "start_date", "end_date", "elapsed"]),
         "thresholds": dataclasses.asdict(review.thresholds),
-        "last_sync": records(last)[0] if len(last) else None,
+        "last_sync": records(last)[0] if last else None,
         "key_results": records(key_results),
         "headline": {row["moment"]: {k: v for k, v in row.items() if k != "moment"}
-                     for row in records(review.frame("headline"))},
-        "value_streams": records(review.frame("value_streams")),
-        "split": {row["mode"]: {k: v for k, v in row.items() if k != "mode"} for row in records(split)},
-        "busy_without_results": records(review.frame("busy_without_results")),
-        "focus": records(review.frame("focus")),
-        "moved_targets": records(review.frame("moved_targets")),
-        "rewritten": records(review.frame("rewritten"), ["kr_id", "week", "before", "after", "seen_at"]),
-        "late_checkins": records(review.frame("late_checkins")),
-        "changes": records(review.frame("changes")),
-        "champions": records(review.frame("champions")),
-        "trajectory": records(review.frame("trajectory")),
-        "estimation": records(review.frame("estimation")),
-        "habits": records(review.frame("habits")),
-        "issues": records(review.frame("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
+                     for row in records(review.rows("headline"))},
+        "value_streams": records(review.rows("value_streams")),
+        "split": {row["mode"]: {k: v for k, v in row.items() if k != "mode"}
+                  for row in records(review.rows("split"))},
+        "busy_without_results": records(review.rows("busy_without_results")),
+        "focus": records(review.rows("focus")),
+        "moved_targets": records(review.rows("moved_targets")),
+        "rewritten": records(review.rows("rewritten"), ["kr_id", "week", "before", "after", "seen_at"]),
+        "late_checkins": records(review.rows("late_checkins")),
+        "changes": records(review.rows("changes")),
+        "champions": records(review.rows("champions")),
+        "trajectory": records(review.rows("trajectory")),
+        "estimation": records(review.rows("estimation")),
+        "habits": records(review.rows("habits")),
+        "issues": records(review.rows("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
     }
 
 

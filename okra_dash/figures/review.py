@@ -10,13 +10,16 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from okra_dash import queries
 from okra_dash.validate.advice import DEFAULT_FIX, FIXES
 from okra_dash.words import BANDS, DONE, HABITS, HEALTH_TYPES, MODES, STALL_REASONS, STATUSES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The words SQL returns as labels, bound into $review with the thresholds (SQL never spells a word).
 REVIEW_WORDS = {"statuses": list(STATUSES), "stall_reasons": list(STALL_REASONS), "habits": list(HABITS),
@@ -67,7 +70,7 @@ class Review:
         self.con = con
         self.as_of = as_of or dt.date.today()
         self.thresholds = thresholds or Thresholds()
-        self.cycles = cycles or list(self.current_cycles()["cycle"])
+        self.cycles = cycles or [row["cycle"] for row in self.current_cycles()]
 
     @property
     def params(self) -> dict[str, object]:
@@ -78,25 +81,19 @@ class Review:
         """A named query's rows for this review, with the query's own parameters (a KR id, filters) if any."""
         return queries.frame(self.con, name, **self.params, **extra)
 
+    def rows(self, name: str, **extra: object) -> list[dict]:
+        """The same as plain dicts, without pandas (the report and the command line)."""
+        return queries.rows(self.con, name, **self.params, **extra)
+
     def unknown_cycles(self) -> list[str]:
         """The chosen cycles that the synced workbook does not have."""
-        known = set(queries.frame(self.con, "cycles", as_of=self.as_of)["cycle"])
+        known = {row["cycle"] for row in queries.rows(self.con, "cycles", as_of=self.as_of)}
         return [name for name in self.cycles if name not in known]
 
-    def current_cycles(self) -> pd.DataFrame:
-        return queries.frame(self.con, "current_cycles", as_of=self.as_of)
+    def current_cycles(self) -> list[dict]:
+        return queries.rows(self.con, "current_cycles", as_of=self.as_of)
 
-    def cycle_windows(self) -> pd.DataFrame:
-        """The reviewed cycles with their dates and elapsed share (the expected pace)."""
-        cycles = queries.frame(self.con, "cycles", as_of=self.as_of)
-        chosen = cycles[cycles["cycle"].isin(self.cycles)]
-        return chosen.sort_values(["start_date", "cycle"]).reset_index(drop=True)
-
-
-
-
-
-
-
-
-
+    def cycle_windows(self) -> list[dict]:
+        """The reviewed cycles with their dates and elapsed share (the expected pace), oldest first."""
+        chosen = [row for row in queries.rows(self.con, "cycles", as_of=self.as_of) if row["cycle"] in self.cycles]
+        return sorted(chosen, key=lambda row: (row["start_date"], row["cycle"]))

@@ -10,6 +10,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -18,7 +19,9 @@ from okra_dash.source.workbook import Workbook
 from okra_dash.store import history
 from okra_dash.store.failures import failures_path, pending_failures
 from okra_dash.store.file import SCHEMA_VERSION, StoreError, exclusive, first_line, health, refusal, sql_string
-from okra_dash.validate.parse import Parsed
+
+if TYPE_CHECKING:  # a reader (report, dashboard) imports store without the parser and pandas
+    from okra_dash.validate.parse import Parsed
 
 TABLES = ("teams", "cycles", "objectives", "key_results", "checkins", "actions", "notes", "issues")
 KEPT_ACROSS_SYNCS = ("sync_log",)  # and the history of every table (history.py)

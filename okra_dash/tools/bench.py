@@ -110,6 +110,31 @@ def page_seconds(db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
     return out
 
 
+PEER = Path(__file__).with_name("pandas_peer.py")
+
+
+def _process(*args: object) -> float:
+    """Seconds a whole process takes, start to exit, as cron or a shell runs it."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *map(str, args)], cwd=CHECKOUT, check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(CHECKOUT)})
+    return time.perf_counter() - started
+
+
+def cli_against_peer(folder: Path, db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
+    """`sync` (again, into a database that has the sheet already, as a weekly cron does) plus `report`, as
+    whole processes, against the pandas peer on the same CSV folder; alternating, medians of repeat runs."""
+    _process("-m", "okra_dash", "sync", "--source", folder, "--db", db)  # the database cron finds
+    sync_s, report_s, peer_s = [], [], []
+    for _ in range(repeat):
+        sync_s.append(_process("-m", "okra_dash", "sync", "--source", folder, "--db", db))
+        report_s.append(_process("-m", "okra_dash", "report", "--db", db, "--as-of", as_of.isoformat()))
+        peer_s.append(_process(PEER, folder, as_of.isoformat()))
+    both = [a + b for a, b in zip(sync_s, report_s)]
+    return {"cli_sync_s": statistics.median(sync_s), "cli_report_s": statistics.median(report_s),
+            "cli_s": statistics.median(both), "peer_s": statistics.median(peer_s)}
+
+
 def _in_fresh_process(function: str, *args: object):
     """Call bench.<function>(*args) in a new Python process, as a command-line run would be."""
     code = (f"import json, sys; from okra_dash.tools import bench; "
@@ -175,6 +200,7 @@ def bench_size(krs: int, weeks: int, repeat: int, workdir: Path, pages: bool = T
     gc.collect()
 
     row["report_s"] = _in_fresh_process("report_seconds", str(db), as_of.isoformat(), repeat)
+    row.update(cli_against_peer(folder, workdir / f"cli-{krs}.duckdb", as_of, repeat))
     if pages:
         row["pages_s"] = page_seconds(db, as_of, repeat)
     row["peak_mb"], row["baseline_mb"] = sync_memory_mb(payload, workdir / f"memory-{krs}.duckdb")
@@ -228,14 +254,17 @@ def exponent(rows: list[dict], key: str = "sync_s") -> float | None:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| KRs × weeks | cells | sync | pyarrow floor | sync / floor | report | slowest page rerun | "
-             "peak RSS of a sync |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| KRs × weeks | cells | sync | pyarrow floor | sync / floor | report | sync + report as processes | "
+             "pandas peer | ratio | slowest page rerun | peak RSS of a sync |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         slowest = max(r["pages_s"].items(), key=lambda item: item[1]) if r.get("pages_s") else None
         page = f"{slowest[1]:.3f} s ({slowest[0]})" if slowest else "–"
         report_s = f"{r['report_s']:.3f} s" if "report_s" in r else "–"
+        cli = (f"{r['cli_s']:.2f} s ({r['cli_sync_s']:.2f} + {r['cli_report_s']:.2f}) | {r['peer_s']:.2f} s | "
+               f"{r['cli_s'] / r['peer_s']:.2f}×" if "cli_s" in r else "– | – | –")
         lines.append(f"| {r['krs']:,} × {r['weeks']} | {r['cells']:,} | {r['sync_s']:.3f} s | {r['floor_s']:.3f} s | "
-                     f"{r['sync_s'] / r['floor_s']:.1f}× | {report_s} | {page} | {r['peak_mb']:.0f} MB "
+                     f"{r['sync_s'] / r['floor_s']:.1f}× | {report_s} | {cli} | {page} | {r['peak_mb']:.0f} MB "
                      f"({r['peak_mb'] - r['baseline_mb']:.0f} MB above the {r['baseline_mb']:.0f} MB before it) |")
     return "\n".join(lines)
 

@@ -122,28 +122,36 @@ def number(cell: object) -> float | None:
     return value
 
 
+# Text that number() reads exactly as float() does: most of a CSV's or a pasted sheet's cells.
+_PLAIN_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """number() over a column: (values, NaN where blank or bad; problems and kinds where bad).
 
-    Most cells are plain numbers, so a vectorised cast reads them and number()
-    only sees the rest; the rule itself stays in number(). Booleans are not numbers
-    here although pandas would cast TRUE to 1.
+    Most cells are plain numbers (typed, or as text like "12.5"), so a vectorised cast reads them and
+    number() only sees the rest; the rule itself stays in number(). Booleans are not numbers here
+    although pandas would cast TRUE to 1.
     """
-    values = pd.to_numeric(cells, errors="coerce").astype("float64")
-    problems = pd.Series(None, index=cells.index, dtype="object")
-    kinds = pd.Series(None, index=cells.index, dtype="object")
-    plain = np.fromiter((type(cell) in (float, int) for cell in cells), dtype=bool, count=len(cells))
-    values[~plain] = math.nan
-    values[values.isin([math.inf, -math.inf])] = math.nan
-    rest = values.isna() & cells.notna()
-    for index, cell in cells[rest].items():
+    values = pd.to_numeric(cells, errors="coerce").astype("float64").to_numpy(copy=True)
+    typed = np.fromiter((type(cell) in (float, int) for cell in cells), dtype=bool, count=len(cells))
+    plain = _PLAIN_TEXT.fullmatch
+    as_text = np.fromiter((type(cell) is str and plain(cell) is not None for cell in cells), dtype=bool,
+                          count=len(cells))
+    values[~(typed | as_text) | np.isinf(values)] = math.nan
+    problems = np.full(len(cells), None, dtype=object)
+    kinds = np.full(len(cells), None, dtype=object)
+    rest = np.flatnonzero(np.isnan(values) & cells.notna().to_numpy())
+    raw = cells.to_numpy(dtype=object)
+    for position in rest:
         try:
-            value = number(cell)
+            value = number(raw[position])
         except CellError as error:
-            problems[index], kinds[index] = str(error), error.kind
+            problems[position], kinds[position] = str(error), error.kind
             continue
-        values[index] = math.nan if value is None else value
-    return values, problems, kinds
+        values[position] = math.nan if value is None else value
+    return (pd.Series(values, index=cells.index), pd.Series(problems, index=cells.index, dtype="object"),
+            pd.Series(kinds, index=cells.index, dtype="object"))
 
 
 def _plausible(day: dt.date) -> dt.date:

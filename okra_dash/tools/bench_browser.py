@@ -1,0 +1,132 @@
+"""The dashboard as people wait for it: `streamlit run` timed in Debian's Chromium, against a trivial app.
+
+The peer is a six-page Streamlit app that shows a title and a line of text per page: Streamlit's own floor
+on this machine. Both are timed the same way, as medians:
+- first page: the server just started, a browser opens the first page;
+- fresh session: a new browser context opens the first page of a running server;
+- page switch: a click in the sidebar's navigation until the page has finished running.
+A run has finished when Streamlit's app element says the script is not running and the page's title shows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TRIVIAL_TITLES = ["One", "Two", "Three", "Four", "Five", "Six"]
+TRIVIAL_APP = '''import streamlit as st
+
+pages = [st.Page(lambda n=n: (st.title(n), st.write(f"Page {n}.")), title=n, url_path=n.lower())
+         for n in {titles!r}]
+st.navigation(pages).run()
+'''
+
+
+def trivial_app(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    app = folder / "trivial_app.py"
+    app.write_text(TRIVIAL_APP.format(titles=TRIVIAL_TITLES), encoding="utf-8")
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
+    """Start `streamlit run`; (process, url, moment it was started)."""
+    port = _free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=app.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
+                return process, url, started
+        except requests.RequestException:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"streamlit did not start {app}")
+
+
+def _done(page, title: str) -> None:
+    """Wait until the run has finished and the page shows its title."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
+
+
+def _open(browser, url: str, title: str) -> tuple[object, float]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    _done(page, title)
+    return page, time.perf_counter() - started
+
+
+def _switch(page, label: str, title: str) -> float:
+    started = time.perf_counter()
+    page.get_by_test_id("stSidebarNav").get_by_text(label, exact=True).click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    return time.perf_counter() - started
+
+
+def measure(app: Path, env: dict[str, str], nav: list[tuple[str, str]], sessions: int = 5, rounds: int = 3) -> dict:
+    """Times for one app: nav is its pages as (label in the sidebar, title on the page), the first one first."""
+    from playwright.sync_api import sync_playwright
+
+    process, url, started = _start(app, env)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            first, _ = _open(browser, url, nav[0][1])
+            first_page = time.perf_counter() - started  # from `streamlit run` to the first page shown
+            first.context.close()
+            fresh = []
+            for _ in range(sessions):
+                page, seconds = _open(browser, url, nav[0][1])
+                fresh.append(seconds)
+                page.context.close()
+            page, _ = _open(browser, url, nav[0][1])
+            first_visits, switches = [], []
+            for n in range(rounds):
+                for label, title in nav[1:] + nav[:1]:
+                    (first_visits if n == 0 else switches).append(_switch(page, label, title))
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return {"first_page_s": first_page, "fresh_session_s": statistics.median(fresh),
+            "first_visit_s": max(first_visits), "switch_s": statistics.median(switches)}
+
+
+def against_trivial(db: Path, workdir: Path, sessions: int = 5, rounds: int = 3) -> dict[str, dict]:
+    """okra-dash on the database at db, and the trivial app, measured alike."""
+    from okra_dash.tools.bench import CHECKOUT
+
+    nav = [("Weekly review", "Weekly review"), ("Value streams", "Value streams"),
+           ("Stalled KRs", "Stalled key results"), ("Champions", "A champion's list"),
+           ("OKR vs KPI", "OKR-driven and KPI-driven teams"), ("Retrospective", "Cycle retrospective"),
+           ("Data quality", "Data quality")]
+    okra = measure(CHECKOUT / "app.py", {"OKRA_DB": str(db), "OKRA_SOURCE": "", "PYTHONPATH": str(CHECKOUT)}, nav,
+                   sessions, rounds)
+    trivial = measure(trivial_app(workdir), {}, [(title, title) for title in TRIVIAL_TITLES], sessions, rounds)
+    return {"okra": okra, "trivial": trivial}
