@@ -338,3 +338,18 @@ def test_a_value_is_late_from_the_eighth_day_after_its_week(tmp_path):
     shown = {team: tuple(late[team][key] for key in ("checkins", "late", "share_late", "most_days_late"))
              for team in ("Alpha", "Hotline")}
     assert shown == {"Alpha": (1, 0, 0.0, None), "Hotline": (1, 1, 1.0, 8)}
+
+
+def test_the_champions_heatmap_shows_their_teams_and_every_team_on_request(synced, monkeypatch):
+    import pyarrow as pa
+
+    db, _, _ = synced
+    at = dashboard(db, monkeypatch, {"as_of": "2026-02-10", "champion": "Ana"}, page="champions")
+
+    def teams_drawn():
+        data = at.get("vega_lite_chart")[0].proto.datasets[0].data.data
+        return sorted(set(pa.ipc.open_stream(data).read_all().column("team").to_pylist()))
+
+    assert teams_drawn() == ["Alpha"]
+    at.toggle(key="habits_every").set_value(True).run()
+    assert teams_drawn() == ["Alpha", "Beta", "Gamma", "Hotline"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 
 from okra_dash.source import google
@@ -61,6 +64,8 @@ def test_the_benchmark_prints_its_table_for_a_small_size(tmp_path):
 
     text = bench.run([40, 80], 13, 1, False, tmp_path)
     assert "| 40 × 13 | 520 |" in text and "| 80 × 13 | 1,040 |" in text
+    assert "| sync + report as processes | pandas peer | ratio |" in text
+    assert re.search(r"\| 80 × 13 \|.*\| [\d.]+ s \([\d.]+ \+ [\d.]+\) \| [\d.]+ s \| [\d.]+× \|", text), text
     assert "Page reruns at the largest size: weekly_review" in text
     assert "to the power" in text
 
@@ -68,3 +73,18 @@ def test_the_benchmark_prints_its_table_for_a_small_size(tmp_path):
 def test_the_growth_exponent_is_the_slope_between_the_two_largest_sizes():
     rows = [{"cells": 10, "sync_s": 1.0}, {"cells": 100, "sync_s": 2.0}, {"cells": 1000, "sync_s": 20.0}]
     assert exponent(rows) == pytest.approx(1.0)
+
+
+def test_the_browser_benchmark_times_both_apps_in_chromium(tmp_path):
+    import shutil
+
+    from okra_dash.tools import bench_browser
+
+    if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian's chromium is not installed")
+    db = tmp_path / "okra.duckdb"
+    sync(str(generate.write(generate.generate(60, 13), tmp_path / "book")), db)
+    timed = bench_browser.against_trivial(db, tmp_path, sessions=1, rounds=2)  # each page's title was waited for
+    for app in ("okra", "trivial"):
+        assert set(timed[app]) == {"first_page_s", "fresh_session_s", "first_visit_s", "switch_s"}
+        assert all(0 < seconds < 60 for seconds in timed[app].values()), timed

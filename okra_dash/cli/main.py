@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--huge", action="store_true", help="also sync a 10-million-cell workbook once")
     bench_cmd.add_argument("--history", action="store_true",
                            help="also sync a 1,000-KR workbook 100 times with a few changes: how the history grows")
+    bench_cmd.add_argument("--browser", action="store_true",
+                           help="also time the dashboard in Chromium against a trivial six-page app")
     bench_cmd.add_argument("--out", type=Path, default=None, help="keep the generated files here")
     return parser
 
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             from okra_dash.tools import bench
 
             print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out,
-                            args.history))
+                            args.history, args.browser))
             return 0
         return _report(args)
     except (SourceError, UsageError, store.NoDataError, store.StoreError, DeliveryError) as error:

@@ -113,13 +113,8 @@ def _carry_history(con: duckdb.DuckDBPyConnection) -> None:
     """Copy the tables kept across syncs from the attached previous file, column by column as far as
     both versions have them (an older okra-dash's file has fewer columns)."""
     for table in KEPT_ACROSS_SYNCS:
-        ours = [name for (name,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND table_name = ?", [table]).fetchall()]
-        theirs = {name for (name,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'previous' AND table_name = ?",
-            [table]).fetchall()}
-        shared = ", ".join(f'"{name}"' for name in ours if name in theirs)
+        theirs = set(history.columns(con, table, "previous"))
+        shared = ", ".join(f'"{name}"' for name in history.columns(con, table) if name in theirs)
         if shared:
             con.execute(f"INSERT INTO {table} ({shared}) SELECT {shared} FROM previous.{table}")
 

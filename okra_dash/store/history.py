@@ -25,10 +25,9 @@ HISTORY_FROM = "history_from"
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> list[str]:
-    rows = con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = coalesce(?, current_database()) "
-                       "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-                       [database, table]).fetchall()
-    return [name for (name,) in rows]
+    """A table's columns in order (read from an empty result: duckdb_columns() takes ~25 ms a call)."""
+    table = f"{database}.{table}" if database else table
+    return [column[0] for column in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
 
 
 def _quoted(names: list[str]) -> str:

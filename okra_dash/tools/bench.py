@@ -269,7 +269,22 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None, history: bool = False) -> str:
+def browser_lines(db: Path, workdir: Path) -> list[str]:
+    """The dashboard in Chromium against a trivial six-page app, as ratios (bench_browser)."""
+    from okra_dash.tools import bench_browser
+
+    timed = bench_browser.against_trivial(db, workdir)
+    okra, trivial = timed["okra"], timed["trivial"]
+    names = {"first_page_s": "first page after `streamlit run`", "fresh_session_s": "fresh browser session",
+             "switch_s": "page switch (median)", "first_visit_s": "a page's first visit (slowest)"}
+    lines = ["| In Chromium | okra-dash | trivial app | ratio |", "|---|---:|---:|---:|"]
+    lines += [f"| {label} | {okra[key]:.2f} s | {trivial[key]:.2f} s | {okra[key] / trivial[key]:.1f}× |"
+              for key, label in names.items()]
+    return lines
+
+
+def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None, history: bool = False,
+        browser: bool = False) -> str:
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="okra-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -301,6 +316,11 @@ def run(sizes: list[int], weeks: int, repeat: int, huge: bool, out: Path | None,
     if pages:
         text.append("Page reruns at the largest size: " + ", ".join(
             f"{name} {seconds:.3f} s" for name, seconds in pages[-1]["pages_s"].items()) + ".")
+    if browser and rows:
+        biggest = max((r for r in rows if "cli_s" in r), key=lambda r: r["krs"])
+        text += ["", f"The dashboard at {biggest['krs']:,} key results:", ""]
+        text += browser_lines(workdir / f"cli-{biggest['krs']}.duckdb", workdir)
+        text.append("")
     if history:
         text.append(history_growth(workdir))
     text.append(f"Files are in {workdir}.")

@@ -27,7 +27,7 @@ TRIVIAL_TITLES = ["One", "Two", "Three", "Four", "Five", "Six"]
 TRIVIAL_APP = '''import streamlit as st
 
 pages = [st.Page(lambda n=n: (st.title(n), st.write(f"Page {n}.")), title=n, url_path=n.lower())
-         for n in {titles!r}]
+         for n in TITLES]
 st.navigation(pages).run()
 '''
 
@@ -35,7 +35,7 @@ st.navigation(pages).run()
 def trivial_app(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     app = folder / "trivial_app.py"
-    app.write_text(TRIVIAL_APP.format(titles=TRIVIAL_TITLES), encoding="utf-8")
+    app.write_text(TRIVIAL_APP.replace("TITLES", repr(TRIVIAL_TITLES)), encoding="utf-8")
     return app
 
 
@@ -90,7 +90,10 @@ def _switch(page, label: str, title: str) -> float:
 
 
 def measure(app: Path, env: dict[str, str], nav: list[tuple[str, str]], sessions: int = 5, rounds: int = 3) -> dict:
-    """Times for one app: nav is its pages as (label in the sidebar, title on the page), the first one first."""
+    """Times for one app: nav is its pages as (label in the sidebar, title on the page), the first one first.
+    The first round of switches visits each page for the first time; the later rounds (at least one) are the
+    switches timed."""
+    rounds = max(rounds, 2)
     from playwright.sync_api import sync_playwright
 
     process, url, started = _start(app, env)

@@ -37,8 +37,14 @@ else:
         column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result",
                       "current", "target"])
 habits = view.frame("habits")
-if not habits.empty:  # every team, so a champion sees their teams' habits beside the others'
-    st.altair_chart(charts.habits(habits), width="stretch")
+if not habits.empty:
+    # The champion's teams; every team on request (hundreds of rows at a large company are slow and unreadable).
+    every = st.toggle("Compare with every team", key="habits_every")
+    shown = habits if every else habits[habits["team"].isin(row["teams"])]
+    if shown.empty:
+        st.caption("These teams have no complete week in the cycle yet.")
+    else:
+        st.altair_chart(charts.habits(shown), width="stretch")
 
 st.subheader("Past weeks changed after they ended")
 rewritten = view.frame("rewritten")

@@ -12,7 +12,7 @@ from okra_dash.ui import data
 view = data.current_view()
 st.title("Data quality")
 # Failed syncs leave the database untouched; they wait beside it until the next good sync logs them.
-failures = store.pending_failures(view.db)
+failures = [] if view.seen else store.pending_failures(view.db)  # a past sync's page shows that sync's log
 if failures:
     last = failures[-1]
     st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {last['error']} "
