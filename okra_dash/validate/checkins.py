@@ -84,10 +84,12 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
         return pd.DataFrame(columns=COLUMNS)
     # The API leaves trailing empty cells out, so rows differ in length: pad them.
     width = max(max(index for index, _, _ in weeks), table.columns["KR ID"]) + 1
-    frame = pd.DataFrame([list(row[:width]) + [None] * (width - len(row)) for row in body])
+    grid = np.empty((len(body), width), dtype=object)  # None where a row is short
+    for position, row in enumerate(body):
+        cut = row[:width]
+        grid[position, :len(cut)] = cut
     known, kept, rows = set(windows["kr_id"]), set(), []
-    ids = frame[table.columns["KR ID"]]
-    for position, cell in enumerate(ids):
+    for position, cell in enumerate(grid[:, table.columns["KR ID"]]):
         row = table.header_index + 2 + position
         if is_empty(body[position]):
             continue
@@ -103,12 +105,11 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     positions, row_numbers, kr_ids = (np.array(part, dtype=object) for part in zip(*rows))
-    grid = frame.iloc[positions.astype(int), [index for index, _, _ in weeks]].to_numpy(dtype=object)
-    flat = pd.Series(grid.ravel())
-    filled = (flat.notna() & flat.ne("")).to_numpy()
+    flat = grid[np.ix_(positions.astype(int), [index for index, _, _ in weeks])].ravel()
+    filled = np.fromiter((cell is not None and cell != "" for cell in flat), dtype=bool, count=len(flat))
     count = len(weeks)
     return _values(
-        table, flat[filled].reset_index(drop=True),
+        table, pd.Series(flat[filled], dtype=object),
         kr_id=np.repeat(kr_ids, count)[filled],
         week=np.tile(np.array([monday for _, monday, _ in weeks], dtype=object), len(rows))[filled],
         row=np.repeat(row_numbers, count)[filled],
