@@ -110,6 +110,18 @@ def test_the_command_line_replays_a_past_meeting_and_defaults_the_as_of_date_to_
     assert krs["KR-A"]["current"] == 20.0 and krs["KR-A"]["target"] == 100.0
 
 
+def test_as_of_sets_the_date_of_a_replayed_review(synced):
+    db, _, _ = synced
+    done = subprocess.run([sys.executable, "-m", "okra_dash", "report", "--db", str(db), "--as-seen",
+                           "2026-01-27T09:00", "--as-of", "2026-01-06"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    replayed = json.loads(done.stdout)
+    assert (replayed["as_of"], replayed["as_seen"], replayed["last_sync"]["sync_id"]) == (
+        "2026-01-06", "2026-01-27T09:00:00", 3)
+    # KR-A's first week as sync 3 saw it (rewritten from 10 to 15), as of the 6th
+    assert {kr["kr_id"]: kr["current"] for kr in replayed["key_results"]}["KR-A"] == 15.0
+
+
 def test_before_the_first_sync_the_replay_exits_2_with_one_sentence(synced):
     db, _, _ = synced
     done = subprocess.run([sys.executable, "-m", "okra_dash", "report", "--db", str(db),
