@@ -36,6 +36,7 @@ if not view.cycles:
 notes = st.container()
 try:
     navigation.run()
+    data.warm(view)  # the other pages' queries, computed while this one is read
 finally:  # also when a page stops early: the link always holds what was shown
     if state.notes():
         notes.caption("Ignored from the link, as this view has no such thing: " + ", ".join(state.notes()) + ".")

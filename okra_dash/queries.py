@@ -23,6 +23,12 @@ def load(name: str) -> str:
     return SQL_DIR.joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
+def names() -> list[str]:
+    """Every named query (schema and measures are run whole, not as queries)."""
+    return sorted(entry.name[:-4] for entry in SQL_DIR.iterdir()
+                  if entry.name.endswith(".sql") and entry.name not in ("schema.sql", "measures.sql"))
+
+
 def parameters(name: str) -> set[str]:
     """The $names a query's statements take (its comments only document them)."""
     return set(_PARAMETER.findall(_COMMENT.sub("", load(name))))

@@ -280,3 +280,32 @@ def test_a_sheet_that_fails_on_open_shows_a_warning_and_the_last_good_data(stale
     assert "Sync on open failed: The sheet" in at.warning[0].value
     assert "Showing the data of the last successful sync" in at.warning[0].value
     assert metrics(at)["On track"] == "5"  # both cycles holding Jan 31: KR-A, B, C, F and G
+
+
+def test_after_the_first_page_the_other_pages_queries_are_computed_in_the_background(review_db, monkeypatch):
+    import threading
+
+    from okra_dash import queries
+
+    computed = []
+    real = queries.frame
+    monkeypatch.setattr(queries, "frame",
+                        lambda con, name, **values: computed.append(name) or real(con, name, **values))
+    at = app(review_db, monkeypatch)  # the weekly review
+    for thread in threading.enumerate():
+        if thread.name == "okra-warm":
+            thread.join(timeout=60)
+    assert {"split", "stream_modes", "teams", "estimation", "habits", "late_checkins", "issues"} <= set(computed)
+    computed.clear()
+    at.switch_page(f"{PAGES}/okr_vs_kpi.py").run()
+    assert not at.exception
+    assert not {"split", "stream_modes", "teams", "kr_issues"} & set(computed)  # found in the cache
+    assert metrics(at)  # and shown
+
+
+def test_every_query_a_page_reads_without_filters_takes_only_what_a_review_binds(review_db):
+    from okra_dash import store
+    from okra_dash.figures.review import Review
+
+    review = Review(store.connect(review_db), AS_OF)
+    assert set(review.params) == Review.PARAMETERS

@@ -65,6 +65,8 @@ class Thresholds:
 class Review:
     """Figures as of one date for a set of cycles (default: the current ones)."""
 
+    PARAMETERS = frozenset({"as_of", "cycles", "review", *ADVICE})  # what params binds: a query needing only these
+
     def __init__(self, con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
                  thresholds: Thresholds | None = None, cycles: list[str] | None = None):
         self.con = con

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,33 @@ class View:
                               for key, value in extra.items()))
         return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen,
                       self.seen).copy()
+
+
+_WARMED: set[tuple] = set()  # the views whose queries a thread has computed (or is computing) in this process
+
+
+def warm(view: View) -> None:
+    """After a page is shown, compute in the background every query a page reads with this view's choices
+    alone (the ones without filters), so the first visit of every other page finds them cached. Once per view
+    and file version; off with OKRA_WARM=0."""
+    key = (view.db, view.version, view.as_of, view.cycles, view.thresholds, view.seen)
+    if os.environ.get("OKRA_WARM") == "0" or key in _WARMED:
+        return
+    _WARMED.add(key)
+    wanted = [name for name in queries.names() if queries.parameters(name) <= Review.PARAMETERS]
+    thread = threading.Thread(target=_compute, args=(view, wanted), name="okra-warm", daemon=True)
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    add_script_run_ctx(thread)  # st.cache_data from this thread, as from the page's
+    thread.start()
+
+
+def _compute(view: View, names: list[str]) -> None:
+    for name in names:
+        try:
+            view.frame(name)
+        except Exception:  # a warm-up never fails a page; the page itself says what is wrong
+            return
 
 
 def unfiltered(name: str, as_of: dt.date, seen: int | None = None) -> pd.DataFrame:
