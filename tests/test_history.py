@@ -365,3 +365,20 @@ def test_the_champions_heatmap_shows_their_teams_and_every_team_on_request(synce
     assert teams_drawn() == ["Alpha"]
     at.toggle(key="habits_every").set_value(True).run()
     assert teams_drawn() == ["Alpha", "Beta", "Gamma", "Hotline"]
+
+
+def test_a_file_from_before_the_notes_tab_is_brought_up_to_date_with_its_history(tmp_path):
+    db = tmp_path / "okra.duckdb"
+    sync(str(book(tmp_path, 0, SYNCS[0][1])), db, now=dt.datetime(2026, 1, 13, 9))
+    con = duckdb.connect(str(db))  # an okra-dash of schema 2: no notes table, no history tables
+    for table in TABLES:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP TABLE notes")
+    con.execute("DELETE FROM okra_meta WHERE key <> 'schema_version'")
+    con.execute("UPDATE okra_meta SET value = '2'")
+    con.close()
+    sync(str(book(tmp_path, 1, SYNCS[1][1])), db, now=dt.datetime(2026, 1, 20, 9))
+    assert store.health(db).state == "ok"
+    rewritten = review_json(store.connect(db), dt.date(2026, 1, 20))["rewritten"]
+    assert [(r["kr_id"], r["week"], r["after"]) for r in rewritten] == [("KR-A", "2026-01-12", 20.0),
+                                                                        ("KR-D", "2026-01-12", 0.0)]

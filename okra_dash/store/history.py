@@ -45,7 +45,7 @@ def record(con: duckdb.DuckDBPyConnection, sync_id: int, carry: bool) -> None:
     con.execute("INSERT INTO okra_meta VALUES (?, ?)", [HISTORY_FROM, str(since)])
     for table in KEPT:
         cols = columns(con, table)
-        if not carry:
+        if (f"{table}_history" if old_history else table) not in kept:  # new, or a table an older file lacks
             con.execute(f"INSERT INTO {table}_history SELECT *, $sync, NULL FROM {table}", {"sync": sync_id})
             continue
         if old_history:
