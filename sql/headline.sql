@@ -29,7 +29,8 @@ SELECT d.moment, d.day,
        count(kr.kr_id) FILTER (WHERE kr.status = $review['statuses'][2]) AS at_risk,
        count(kr.kr_id) FILTER (WHERE kr.status = $review['statuses'][3]) AS off_track,
        count(kr.kr_id) AS key_results,
-       (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment AND s.status <> $review['statuses'][1]) AS streams_behind,
+       (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment AND stream_behind(s.status, $review))
+           AS streams_behind,
        (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment) AS streams,
        count(kr.kr_id) FILTER (WHERE len(kr.stalled) > 0) AS stalled,
        coalesce(max(c.n), 0) / nullif(count(kr.kr_id) FILTER (WHERE kr.in_cycle), 0) AS checked_in_this_week

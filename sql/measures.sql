@@ -53,6 +53,8 @@ CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, health, s
     CASE WHEN count(expected) > 0 THEN okr_status(stream_progress(progress_clamped), stream_expected(expected), review)
          WHEN stream_breached(health, status, review) = 0 THEN review['statuses'][1]
          ELSE review['statuses'][3] END;
+-- A value stream is behind pace when its status is anything but on track.
+CREATE OR REPLACE TEMP MACRO stream_behind(status, review) AS status <> review['statuses'][1];
 
 -- What teams said, one row per key result and week (a week may have a row in the notes tab and in the
 -- long layout): the confidence and the notes given for it.
@@ -160,12 +162,13 @@ FROM measured AS m;
 
 -- stream_measures(as_of, cycles, review) returns one row per value stream and cycle:
 --   progress = mean clamped progress of its pace KRs; expected = their mean expected; status by
---   stream_status; kept / breached = its health KRs meeting / missing their line.
+--   stream_status, behind by stream_behind; kept / breached = its health KRs meeting / missing their line.
 CREATE OR REPLACE TEMP MACRO stream_measures(as_of, cycles, review) AS TABLE
 SELECT value_stream, cycle,
        stream_progress(progress_clamped) AS progress,
        stream_expected(expected) AS expected,
        stream_status(progress_clamped, expected, health, status, review) AS status,
+       stream_behind(stream_status(progress_clamped, expected, health, status, review), review) AS behind,
        count(*) AS key_results,
        count(*) FILTER (WHERE health) - stream_breached(health, status, review) AS kept,
        stream_breached(health, status, review) AS breached,

@@ -188,8 +188,13 @@ def test_the_webhook_receives_a_short_summary(review_db, webhook, capsys):
     assert main(["digest", "--webhook", f"{base}/hook/T0K3N", "--db", str(review_db), "--as-of", AS_OF]) == 0
     ((path, kind, body),) = received
     assert (path, kind) == ("/hook/T0K3N", "application/json")
-    assert body["text"].splitlines()[:2] == [f"OKR weekly review, as of {AS_OF}",
-                                             "5 of 7 key results on track, 0 at risk, 2 off track; 4 stalled."]
+    assert body["text"].splitlines() == [f"OKR weekly review, as of {AS_OF}",
+                                         "5 of 7 key results on track, 0 at risk, 2 off track; 4 stalled.",
+                                         "Value streams behind pace: none."]
+    # With no margin, the Q1 streams (31.7% and 33.3% against 33.7% of Q1 elapsed) fall behind; 2026-S does not.
+    assert main(["digest", "--webhook", f"{base}/hook/T0K3N", "--db", str(review_db), "--as-of", AS_OF,
+                 "--on-track-margin", "0"]) == 0
+    assert received[-1][2]["text"].splitlines()[-1] == "Value streams behind pace: Customer experience, Stores."
 
 
 def test_a_webhook_that_refuses_is_one_sentence_that_keeps_its_secret_path(review_db, webhook, capsys):

@@ -87,6 +87,7 @@ def test_value_streams_average_pace_krs_and_count_health_krs_kept_and_breached(d
     assert (support["status"], support["kept"], support["breached"], support["key_results"]) == ("off track", 2, 1, 3)
     assert growth["progress"] == pytest.approx(0.30) and growth["expected"] == pytest.approx(EXPECTED)
     assert (growth["status"], growth["kept"], growth["breached"]) == ("at risk", 0, 1)
+    assert bool(support["behind"]) and bool(growth["behind"])  # off track and at risk are both behind
 
 
 def test_a_stream_of_health_krs_with_none_breached_is_on_track(tmp_path):
@@ -96,6 +97,7 @@ def test_a_stream_of_health_krs_with_none_breached_is_on_track(tmp_path):
     sync(str(write_xlsx(tmp_path / "kept.xlsx", book)), db)
     support = review_of(db, AS_OF).frame("value_streams").set_index("value_stream").loc["Support"]
     assert (support["status"], support["kept"], support["breached"]) == ("on track", 3, 0)
+    assert not support["behind"]
 
 
 def test_the_split_averages_pace_krs_and_counts_every_kr_by_status(db):

@@ -24,7 +24,6 @@ from pathlib import Path
 from okra_dash.errors import DeliveryError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review
-from okra_dash.words import STATUSES
 
 SECRETS = Path(".streamlit/secrets.toml")
 # Environment variable -> key in [okra.smtp].
@@ -169,7 +168,7 @@ def send(msg: EmailMessage, mail: Mail) -> None:
 def summary(data: dict) -> str:
     """A few lines for a chat channel, from the report: the headline and the streams behind."""
     now = data["headline"]["now"]
-    behind = sorted({vs["value_stream"] for vs in data["value_streams"] if vs["status"] != STATUSES[0]})
+    behind = sorted({vs["value_stream"] for vs in data["value_streams"] if vs["behind"]})
     return "\n".join([f"OKR weekly review, as of {data['as_of']}",
                       f"{now['on_track']} of {now['key_results']} key results on track, {now['at_risk']} at risk, "
                       f"{now['off_track']} off track; {now['stalled']} stalled.",
