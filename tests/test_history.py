@@ -160,6 +160,10 @@ def test_rewritten_lists_each_past_week_changed_after_it_ended_newest_first(sync
     ]
     # what the first sync found is not a change; KR-C's week of the 12th, typed by the 13th, is not late
     assert set(now["rewritten"][0]) == {"kr_id", "week", "before", "after", "seen_at"}
+    review = Review(store.connect(db), dt.date(2026, 2, 10))
+    assert [row["change"] for row in review.rows("rewritten")] == [
+        "filled in after the week", "filled in after the week", "changed", "filled in after the week", "cleared",
+        "filled in after the week", "filled in after the week"]
 
 
 def test_a_value_changed_before_its_week_ended_is_not_rewritten(tmp_path):

@@ -16,13 +16,14 @@ import duckdb
 
 from okra_dash import queries
 from okra_dash.validate.advice import DEFAULT_FIX, FIXES
-from okra_dash.words import BANDS, DONE, HABITS, HEALTH_TYPES, MODES, STALL_REASONS, STATUSES
+from okra_dash.words import BANDS, DONE, HABITS, HEALTH_TYPES, MODES, STALL_REASONS, STATUSES, VALUE_CHANGES
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # The words SQL returns as labels, bound into $review with the thresholds (SQL never spells a word).
 REVIEW_WORDS = {"statuses": list(STATUSES), "stall_reasons": list(STALL_REASONS), "habits": list(HABITS),
+                "value_changes": list(VALUE_CHANGES),
                 "modes": list(MODES),
                 "health_types": list(HEALTH_TYPES), "done_status": DONE, "band_names": [band for band, _ in BANDS],
                 "band_starts": [float(start) for _, start in BANDS]}

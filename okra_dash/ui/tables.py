@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, STATUS_MARKS, VALUE_CHANGES
+from okra_dash.words import HEALTH_TYPES, STATUS_MARKS
 
 SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement", "share_late")
 BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
@@ -92,11 +92,3 @@ def reasons(value: object) -> object:
 def percent(value: float | None) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
 
-
-def value_change(before: float | None, after: float | None) -> str:
-    """What happened to a past week's value: filled in (it was empty), cleared (it is empty now), or changed."""
-    if before is None or before != before:
-        return VALUE_CHANGES[0]
-    if after is None or after != after:
-        return VALUE_CHANGES[2]
-    return VALUE_CHANGES[1]

@@ -54,8 +54,6 @@ if rewritten.empty:
 else:
     st.caption("Values of these teams that a sync saw appear, change or disappear after their week's Sunday, newest "
                "first: a value rewritten after the meeting, or one filled in late.")
-    rewritten["change"] = [tables.value_change(before, after)
-                           for before, after in zip(rewritten["before"], rewritten["after"])]
     st.dataframe(rewritten, hide_index=True, column_config={
         **tables.KR_COLUMNS,
         "week": st.column_config.DateColumn("Week of", format="D MMM YYYY", width="small"),
