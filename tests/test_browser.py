@@ -10,18 +10,14 @@ import datetime as dt
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import requests
 
 from okra_dash.source import demo
 from okra_dash.sync import sync
+from okra_dash.tools import bench_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLIER_SYNC = dt.datetime.combine(dt.date.today() - dt.timedelta(days=7), dt.time(9, 0))
@@ -36,12 +32,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         pytest.fail("CI must run the browser test: install Debian's chromium", pytrace=False)
     pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,24 +51,7 @@ def server(tmp_path_factory):
     sync(earlier, db, now=EARLIER_SYNC)
     sync(book, db)
     os.environ["OKRA_TEST_BROWSER_DB"] = str(db)  # for tests that need the served cycles' dates
-    port = free_port()
-    env = {**os.environ, "OKRA_DB": str(db), "OKRA_SOURCE": ""}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                break
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not become healthy within 60 s")
+    process, url, _ = bench_browser.serve(ROOT / "app.py", {"OKRA_DB": str(db), "OKRA_SOURCE": ""})
     yield url
     process.terminate()
     process.wait(timeout=20)
@@ -91,7 +64,7 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            args=bench_browser.CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -45,8 +45,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
-    """Start `streamlit run`; (process, url, moment it was started)."""
+def serve(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
+    """Start `streamlit run` on a free localhost port and wait until it is healthy; (process, url, moment it was
+    started). The browser tests serve the dashboard with it too."""
     port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -96,7 +97,7 @@ def measure(app: Path, env: dict[str, str], nav: list[tuple[str, str]], sessions
     rounds = max(rounds, 2)
     from playwright.sync_api import sync_playwright
 
-    process, url, started = _start(app, env)
+    process, url, started = serve(app, env)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
