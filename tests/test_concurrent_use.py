@@ -55,7 +55,7 @@ def test_the_weekly_review_shows_one_complete_sync_or_the_other_while_cron_syncs
         sync(source, db)
         expected.add(headline(review_app(db, monkeypatch).run()))
     assert len(expected) == 2
-    cron = subprocess.Popen([sys.executable, "-c", ALTERNATE, a, b, str(db), "6"], cwd=ROOT, text=True,
+    cron = subprocess.Popen([sys.executable, "-c", ALTERNATE, a, b, str(db), "10"], cwd=ROOT, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
     at = review_app(db, monkeypatch)
     seen, runs = set(), 0

@@ -221,7 +221,7 @@ def test_every_non_empty_check_in_cell_loads_or_is_an_issue(grid, ids):
     tabs["Check-ins"] = [tabs["Check-ins"][0]] + [[kr_id, "title", *row] for kr_id, row in zip(ids, grid)]
     parsed = parse(Workbook.from_tabs(tabs, "hypothesis", "csv"))
     loaded = set(zip(parsed.checkins["row"], parsed.checkins["col"]))
-    issues = parsed.issues[parsed.issues["tab"] == "Check-ins"]
+    issues = parsed.issues.where(parsed.issues["tab"] == "Check-ins")
     flagged = set(zip(issues["row"], issues["col"]))
     kept_rows = set()
     for offset, (kr_id, row) in enumerate(zip(ids, grid)):

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from okra_dash.source import google
 from okra_dash.sync import sync
 from okra_dash.tools import generate
-from okra_dash.tools.bench import api_payload, exponent
+from okra_dash.tools.bench import api_answers, exponent, sync_payload
 from tests.conftest import review_of
 from tests.fake_sheets import KEY
 
@@ -32,7 +31,7 @@ def test_a_generated_sheet_syncs_in_two_requests_with_every_typo_an_issue(krs, t
 def test_the_generated_workbook_keeps_the_focus_rule_and_has_both_modes_and_all_patterns(tmp_path):
     tabs = generate.generate(2000, 52, seed=3)
     db = tmp_path / "okra.duckdb"
-    sync(google.workbook("bench", *api_payload(tabs)), db)
+    sync_payload(*api_answers(tabs), db)
     review = review_of(db, __import__("datetime").date(2026, 9, 20))  # 88% into Q3
     assert review.frame("focus").empty
     krs = review.frame("key_results")

@@ -190,3 +190,28 @@ def test_the_percent_format_is_told_from_a_literal_percent_sign():
     assert [is_percent_format(f) for f in ("0%", "0.00%", "#,##0.0%;[Red]-#,##0.0%", '0"%"', "0\\%", "0.00",
                                            "General", None)] == [True, True, True, False, False, False, False,
                                                                  False]
+
+
+def test_the_grid_answer_decodes_cell_by_cell_as_the_cells_read_alone():
+    """grid.decode turns cells into values while the JSON is read; the rows equal reading every cell
+    of the fully decoded answer alone, offsets, empty rows, empty formats and every kind of cell included."""
+    import json
+
+    from okra_dash.source import grid
+    from tests.fake_sheets import grid_cell
+
+    typed = ["KR-1", 12.0, Percent(0.45), SheetError("#DIV/0!"), dt.date(2026, 1, 5), True, None, "x", None]
+    cells_sent = [grid_cell(value) for value in typed]
+    cells_sent.append({"effectiveValue": {"numberValue": 3.0}, "effectiveFormat": {}})  # a format with no type
+    cells_sent.append({"effectiveValue": {}})
+    answer = {"sheets": [{"properties": {"title": "Check-ins"}, "data": [
+        {"startRow": 2, "startColumn": 1, "rowData": [{"values": cells_sent}, {}, {"values": [{}, {}]},
+                                                       {"values": [grid_cell("last")]}]}]}]}
+    decoded = grid.decode(json.dumps(answer))
+    rows = grid.grid_rows(decoded["sheets"][0]["data"])
+    alone = [grid.cell(item) for item in cells_sent]
+    while alone[-1] is None:
+        alone.pop()
+    assert rows == [[], [], [None, *alone], [], [], [None, "last"]]
+    assert rows[2][1:5] == ["KR-1", 12.0, Percent(0.45), SheetError("#DIV/0!")]
+    assert rows[2][5] == dt.date(2026, 1, 5) and rows[2][10] == 3.0 and len(rows[2]) == 11

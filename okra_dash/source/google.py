@@ -22,10 +22,11 @@ import gspread
 import requests
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_URL
 from gspread.utils import absolute_range_name
 
 from okra_dash.errors import SourceError
-from okra_dash.source.grid import grid_rows
+from okra_dash.source.grid import decode, grid_rows
 from okra_dash.source.workbook import TABS, Workbook, canonical
 
 READONLY_SCOPES = gspread.auth.READONLY_SCOPES
@@ -153,20 +154,24 @@ GRID_FIELDS = ("sheets(properties(title),data(startRow,startColumn,"
 
 
 def fetch(gc: gspread.Client, key: str) -> tuple[dict, dict]:
-    """The spreadsheet's metadata and the typed cells of every contract tab: two requests."""
+    """The spreadsheet's metadata and the typed cells of every contract tab: two requests.
+
+    The grid answer is read as gspread's fetch_sheet_metadata would, but decoded compactly (grid.decode).
+    """
     meta = gc.http_client.fetch_sheet_metadata(
         key, params={"includeGridData": "false", "fields": "sheets.properties(sheetId,title)"})
     titles = list(_contract_tabs(meta))
     if not titles:
         return meta, {"sheets": []}
-    grid = gc.http_client.fetch_sheet_metadata(
-        key, params={"includeGridData": "true", "ranges": [absolute_range_name(title) for title in titles],
-                     "fields": GRID_FIELDS})
-    return meta, grid
+    answer = gc.http_client.request(
+        "get", SPREADSHEET_URL % key,
+        params={"includeGridData": "true", "ranges": [absolute_range_name(title) for title in titles],
+                "fields": GRID_FIELDS})
+    return meta, decode(answer.content)
 
 
 def workbook(key: str, meta: dict, grid: dict) -> Workbook:
-    """The Workbook held by a metadata answer and a grid-data answer."""
+    """The Workbook held by a metadata answer and a grid-data answer (decoded by grid.decode)."""
     tabs = _contract_tabs(meta)
     named = {title: [] for title in tabs}
     for sheet in grid.get("sheets", []):

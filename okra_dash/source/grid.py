@@ -4,11 +4,15 @@ A cell arrives as {"effectiveValue": {...}, "effectiveFormat": {"numberFormat": 
 A number formatted PERCENT is a Percent (0.45 shows as 45%), DATE / DATE_TIME / TIME numbers are
 dates and times (Google counts days from 1899-12-30), checkboxes are booleans, and formula errors
 are SheetErrors, so the same typed cell reads the same from Google, .xlsx and CSV.
+
+The answer is decoded compactly (`decode`): each cell becomes its value while the JSON is read, so the
+tree of a dict per cell (about 500 bytes a cell, 280 MB for a 10,000-KR sheet) never exists at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError
 
@@ -37,7 +41,7 @@ def cell(data: dict) -> object:
         return None
     if "numberValue" in value:
         number = value["numberValue"]
-        kind = data.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
+        kind = ((data.get("effectiveFormat") or {}).get("numberFormat") or {}).get("type")
         if kind is None or kind in ("NUMBER", "CURRENCY", "SCIENTIFIC", "TEXT"):
             return number
         if kind == "PERCENT":
@@ -55,16 +59,39 @@ def cell(data: dict) -> object:
     return None
 
 
+class Row(list):
+    """A grid row's cells, already read (a list, told apart from the JSON arrays around it)."""
+
+
+def _compact(obj: dict) -> object:
+    """json object_hook: a cell becomes its value and a row its Row of values as soon as they are read.
+
+    Under the request's field mask, only cells have effectiveValue / effectiveFormat and only rows have
+    values; an empty object is an empty cell or an empty row (None either way). Any other object stays.
+    """
+    if not obj:
+        return None
+    if "effectiveValue" in obj or "effectiveFormat" in obj:
+        return cell(obj)
+    if "values" in obj and len(obj) == 1:
+        return Row(obj["values"])
+    return obj
+
+
+def decode(body: bytes | str) -> dict:
+    """A grid-data answer's JSON, with its cells decoded compactly."""
+    return json.loads(body, object_hook=_compact)
+
+
 def grid_rows(data: list[dict]) -> list[list[object]]:
-    """A sheet's grid data as rows of cells; row i is the sheet's row i + 1 (ranges start at A1)."""
+    """A sheet's decoded grid data as rows of cells; row i is the sheet's row i + 1 (ranges start at A1)."""
     rows: list[list[object]] = []
-    for block in data:
+    for block in data or []:
         start_row, start_col = block.get("startRow", 0), block.get("startColumn", 0)
-        for offset, row in enumerate(block.get("rowData", [])):
-            values = row.get("values")
-            if not values:
+        for offset, cells in enumerate(block.get("rowData") or []):
+            if not cells:
                 continue
-            cells = [cell(item) for item in values]
+            cells = list(cells)
             while cells and (cells[-1] is None or cells[-1] == ""):
                 cells.pop()
             if not cells:

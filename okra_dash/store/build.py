@@ -132,7 +132,7 @@ def _build(temp: Path, live: Path, carry: bool, book: Workbook, parsed: Parsed, 
             con.execute("INSERT INTO sync_log (synced_at, source, status, error) VALUES (?, ?, 'failed', ?)",
                         [failure["synced_at"], failure["source"], failure["error"]])
         for table in TABLES:
-            data = getattr(parsed, table)  # noqa: F841 - scanned by name below
+            data = getattr(parsed, table).data  # noqa: F841 - numpy columns, scanned by name below
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM data")
         tabs = [(tab, raw.title, raw.gid) for tab, raw in book.tabs.items()]
         con.executemany("INSERT INTO source_tabs VALUES (?, ?, ?)", tabs)

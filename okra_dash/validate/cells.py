@@ -16,7 +16,6 @@ import math
 import re
 
 import numpy as np
-import pandas as pd
 
 from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError, Uncomputed, format_number, printable
 
@@ -57,7 +56,7 @@ def text(cell: object) -> str:
         if math.isnan(cell):
             return ""
         return format_number(float(cell)) if math.isfinite(cell) else str(cell)
-    if isinstance(cell, (dt.datetime, pd.Timestamp)):
+    if isinstance(cell, dt.datetime):
         if cell.hour == cell.minute == cell.second == 0:
             return cell.date().isoformat()
         return cell.isoformat(sep=" ")
@@ -80,7 +79,7 @@ def _not_a_number(cell: object) -> CellError | None:
     if isinstance(cell, Uncomputed):
         return CellError("is a formula with no computed value (open the file in a spreadsheet program and "
                          "save it)", "uncomputed")
-    if isinstance(cell, (dt.date, dt.time, dt.timedelta, pd.Timestamp)):
+    if isinstance(cell, (dt.date, dt.time, dt.timedelta)):
         return CellError("is a date or time, not a number (format the cell as a number)", "date_not_number")
     return None
 
@@ -126,32 +125,40 @@ def number(cell: object) -> float | None:
 _PLAIN_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """number() over a column: (values, NaN where blank or bad; problems and kinds where bad).
+def _plain(cell: object, plain=_PLAIN_TEXT.fullmatch) -> float:
+    """A typed number or plain-number text as a float; NaN for anything number() must read."""
+    kind = type(cell)
+    if kind is float or (kind is int and abs(cell) < 2 ** 1023):
+        return cell
+    if kind is str and plain(cell):
+        return float(cell)
+    return math.nan
 
-    Most cells are plain numbers (typed, or as text like "12.5"), so a vectorised cast reads them and
-    number() only sees the rest; the rule itself stays in number(). Booleans are not numbers here
-    although pandas would cast TRUE to 1.
+
+def _present(cell: object) -> bool:
+    return cell is not None and not (type(cell) is float and math.isnan(cell))
+
+
+def numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """number() over an object array of cells: (values, NaN where blank or bad; problems and kinds where bad).
+
+    Most cells are plain numbers (typed, or as text like "12.5"), so those are read in one pass and
+    number() only sees the rest; the rule itself stays in number(). Booleans are not numbers here.
     """
-    values = pd.to_numeric(cells, errors="coerce").astype("float64").to_numpy(copy=True)
-    typed = np.fromiter((type(cell) in (float, int) for cell in cells), dtype=bool, count=len(cells))
-    plain = _PLAIN_TEXT.fullmatch
-    as_text = np.fromiter((type(cell) is str and plain(cell) is not None for cell in cells), dtype=bool,
-                          count=len(cells))
-    values[~(typed | as_text) | np.isinf(values)] = math.nan
-    problems = np.full(len(cells), None, dtype=object)
-    kinds = np.full(len(cells), None, dtype=object)
-    rest = np.flatnonzero(np.isnan(values) & cells.notna().to_numpy())
-    raw = cells.to_numpy(dtype=object)
+    count = len(cells)
+    values = np.fromiter(map(_plain, cells), dtype=np.float64, count=count)
+    values[np.isinf(values)] = math.nan  # number() says why
+    problems = np.full(count, None, dtype=object)
+    kinds = np.full(count, None, dtype=object)
+    rest = np.flatnonzero(np.isnan(values) & np.fromiter(map(_present, cells), dtype=bool, count=count))
     for position in rest:
         try:
-            value = number(raw[position])
+            value = number(cells[position])
         except CellError as error:
             problems[position], kinds[position] = str(error), error.kind
             continue
         values[position] = math.nan if value is None else value
-    return (pd.Series(values, index=cells.index), pd.Series(problems, index=cells.index, dtype="object"),
-            pd.Series(kinds, index=cells.index, dtype="object"))
+    return values, problems, kinds
 
 
 def _plausible(day: dt.date) -> dt.date:
@@ -163,7 +170,7 @@ def _plausible(day: dt.date) -> dt.date:
 
 def date(cell: object) -> dt.date | None:
     """A date from a date cell, a sheet serial, '2026-01-05' or an ISO week '2026-W02'."""
-    if isinstance(cell, (dt.datetime, pd.Timestamp)):
+    if isinstance(cell, dt.datetime):
         return _plausible(cell.date())
     if isinstance(cell, dt.date):
         return _plausible(cell)

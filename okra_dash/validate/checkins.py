@@ -9,21 +9,28 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 
 from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import RawTab, canonical
 from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
+from okra_dash.validate.columns import Columns, floats, objects
 from okra_dash.validate.notes import confidence
 from okra_dash.validate.table import Issues, Table, header_index, is_empty
 
 TAB = "Check-ins"
 COLUMNS = ["kr_id", "week", "value", "confidence", "note", "row", "col", "column"]
+KINDS = {"value": "float", "confidence": "float", "row": "int", "col": "int"}
+# A key result's cycle: {kr_id: (cycle, start, end)}
+Windows = dict[str, tuple[str, dt.date, dt.date]]
 
 
-def read_checkins(raw: RawTab, windows: pd.DataFrame, left_out: set[str], issues: Issues) -> pd.DataFrame:
-    """Check-ins of known key results inside their cycles; windows has kr_id, start, end."""
+def _none() -> Columns:
+    return Columns.of([], COLUMNS, KINDS)
+
+
+def read_checkins(raw: RawTab, windows: Windows, left_out: set[str], issues: Issues) -> Columns:
+    """Check-ins of known key results inside their cycles."""
     found_at = header_index(raw.rows, ("Week", "KR ID", "Value"))
     header = raw.rows[found_at] if found_at is not None else []
     names = {canonical(cells.text(cell)) for cell in header}
@@ -35,7 +42,7 @@ def read_checkins(raw: RawTab, windows: pd.DataFrame, left_out: set[str], issues
     return _inside_cycles(found, windows, issues)
 
 
-def _known(table: Table, row: int, kr_id: str, known: set[str], left_out: set[str]) -> bool:
+def _known(table: Table, row: int, kr_id: str, known: Windows | set[str], left_out: set[str]) -> bool:
     if kr_id in known:
         return True
     if kr_id in left_out:  # the key result's own row already has an issue
@@ -77,24 +84,24 @@ def _week_columns(table: Table) -> list[tuple[int, dt.date, str]]:
     return weeks
 
 
-def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFrame:
+def _wide(table: Table, windows: Windows, left_out: set[str]) -> Columns:
     weeks = _week_columns(table)
     body = table.raw.rows[table.header_index + 1:]
     if not body or not weeks:
-        return pd.DataFrame(columns=COLUMNS)
+        return _none()
     # The API leaves trailing empty cells out, so rows differ in length: pad them.
     width = max(max(index for index, _, _ in weeks), table.columns["KR ID"]) + 1
     grid = np.empty((len(body), width), dtype=object)  # None where a row is short
     for position, row in enumerate(body):
         cut = row[:width]
         grid[position, :len(cut)] = cut
-    known, kept, rows = set(windows["kr_id"]), set(), []
+    kept, rows = set(), []
     for position, cell in enumerate(grid[:, table.columns["KR ID"]]):
         row = table.header_index + 2 + position
         if is_empty(body[position]):
             continue
         kr_id = cells.text(cell)
-        if not _known(table, row, kr_id, known, left_out):
+        if not _known(table, row, kr_id, windows, left_out):
             continue
         if kr_id in kept:
             table.issue(row, "KR ID", kr_id, f"KR ID '{kr_id}' has a second row; the first one is used",
@@ -103,41 +110,44 @@ def _wide(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
         kept.add(kr_id)
         rows.append((position, row, kr_id))
     if not rows:
-        return pd.DataFrame(columns=COLUMNS)
+        return _none()
     positions, row_numbers, kr_ids = (np.array(part, dtype=object) for part in zip(*rows))
     flat = grid[np.ix_(positions.astype(int), [index for index, _, _ in weeks])].ravel()
     filled = np.fromiter((cell is not None and cell != "" for cell in flat), dtype=bool, count=len(flat))
     count = len(weeks)
     return _values(
-        table, pd.Series(flat[filled], dtype=object),
+        table, flat[filled],
         kr_id=np.repeat(kr_ids, count)[filled],
-        week=np.tile(np.array([monday for _, monday, _ in weeks], dtype=object), len(rows))[filled],
-        row=np.repeat(row_numbers, count)[filled],
-        col=np.tile(np.array([index + 1 for index, _, _ in weeks]), len(rows))[filled],
-        column=np.tile(np.array([label for _, _, label in weeks], dtype=object), len(rows))[filled],
+        week=np.tile(objects((monday for _, monday, _ in weeks), count), len(rows))[filled],
+        row=np.repeat(row_numbers.astype(np.int64), count)[filled],
+        col=np.tile(np.array([index + 1 for index, _, _ in weeks], dtype=np.int64), len(rows))[filled],
+        column=np.tile(objects((label for _, _, label in weeks), count), len(rows))[filled],
     )
 
 
-def _values(table: Table, raw_values: pd.Series, **where) -> pd.DataFrame:
-    """Numbers read from raw cells; bad ones become issues, blank ones are not check-ins."""
+def _values(table: Table, raw_values: np.ndarray, **where: np.ndarray) -> Columns:
+    """Numbers read from raw cells (an object array); bad ones become issues, blank ones are not check-ins."""
     values, problems, kinds = cells.numbers(raw_values)
-    found = pd.DataFrame({"kr_id": where["kr_id"], "week": where["week"], "value": values, "raw": raw_values,
-                          "confidence": where.get("confidence", np.nan), "note": where.get("note"),
-                          "row": where["row"], "col": where["col"], "column": where["column"]})
-    bad = problems.notna().to_numpy()
-    for item, raw, problem, kind in zip(found[bad].itertuples(), raw_values[bad], problems[bad], kinds[bad]):
-        table.issues.add(TAB, int(item.row), item.column, raw, f"the value {problem}; the cell was left out", kind,
-                         int(item.col))
-    return found[~bad & found["value"].notna().to_numpy()].reset_index(drop=True)
+    count = len(raw_values)
+    found = Columns({"kr_id": where["kr_id"], "week": where["week"], "value": values, "raw": raw_values,
+                     "confidence": where.get("confidence", np.full(count, np.nan)),
+                     "note": where.get("note", np.full(count, None, dtype=object)),
+                     "row": where["row"], "col": where["col"], "column": where["column"]})
+    bad = np.not_equal(problems, None)
+    for position in np.flatnonzero(bad):
+        table.issues.add(TAB, int(found["row"][position]), found["column"][position], raw_values[position],
+                         f"the value {problems[position]}; the cell was left out", kinds[position],
+                         int(found["col"][position]))
+    return found.where(~bad & ~np.isnan(values))
 
 
-def _long(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFrame:
-    known, kept, found = set(windows["kr_id"]), set(), []
+def _long(table: Table, windows: Windows, left_out: set[str]) -> Columns:
+    kept, found = set(), []
     value_col = table.columns["Value"]
     dates: dict[str, dt.date | None] = {}
     for row, cell in table.records():
         kr_id = cells.text(cell["KR ID"])
-        if not _known(table, row, kr_id, known, left_out):
+        if not _known(table, row, kr_id, windows, left_out):
             continue
         key = cells.text(cell["Week"])
         if key not in dates:
@@ -160,29 +170,27 @@ def _long(table: Table, windows: pd.DataFrame, left_out: set[str]) -> pd.DataFra
         kept.add((kr_id, week))
         found.append((kr_id, week, cell["Value"], said, cells.text(cell.get("Note")) or None, row))
     if not found:
-        return pd.DataFrame(columns=COLUMNS)
+        return _none()
+    count = len(found)
     kr_ids, weeks, raw, confidences, notes, rows = (list(part) for part in zip(*found))
-    return _values(table, pd.Series(raw, dtype=object), kr_id=kr_ids, week=weeks, row=rows,
-                   col=value_col + 1, column=cells.text(table.header[value_col]),
-                   confidence=confidences, note=notes)
+    return _values(table, objects(raw, count), kr_id=objects(kr_ids, count), week=objects(weeks, count),
+                   row=np.array(rows, dtype=np.int64), col=np.full(count, value_col + 1, dtype=np.int64),
+                   column=np.full(count, cells.text(table.header[value_col]), dtype=object),
+                   confidence=floats(confidences, count), note=objects(notes, count))
 
 
-def _inside_cycles(found: pd.DataFrame, windows: pd.DataFrame, issues: Issues) -> pd.DataFrame:
+def _inside_cycles(found: Columns, windows: Windows, issues: Issues) -> Columns:
     """A week counts for a cycle when any of its seven days falls inside the cycle."""
     if found.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    merged = found.merge(windows[["kr_id", "cycle", "start", "end"]], on="kr_id", how="left")
-    # "raw" is the cell as typed (an issue shows it as typed); only COLUMNS are kept.
-    week = pd.to_datetime(merged["week"])
-    outside = ((week > pd.to_datetime(merged["end"]))
-               | (week + pd.Timedelta(days=6) < pd.to_datetime(merged["start"]))).to_numpy()
-    for item in merged[outside].itertuples():
-        issues.add(TAB, int(item.row), item.column, item.raw,
-                   f"the week of {item.week} is outside cycle {item.cycle} ({item.start} to {item.end}) "
-                   f"of KR '{item.kr_id}'; the cell was left out", "outside_cycle", int(item.col))
-    kept = merged[~outside][COLUMNS].reset_index(drop=True)
-    kept["row"] = kept["row"].astype("int64")
-    kept["col"] = kept["col"].astype("int64")
-    kept["value"] = kept["value"].astype("float64")
-    kept["confidence"] = kept["confidence"].astype("float64")
-    return kept
+        return _none()
+    six_days = dt.timedelta(days=6)
+    outside = np.zeros(len(found), dtype=bool)
+    for position, (kr_id, week) in enumerate(zip(found["kr_id"], found["week"])):
+        cycle, start, end = windows[kr_id]
+        if week > end or week + six_days < start:
+            outside[position] = True
+            # "raw" is the cell as typed (an issue shows it as typed); only COLUMNS are kept.
+            issues.add(TAB, int(found["row"][position]), found["column"][position], found["raw"][position],
+                       f"the week of {week} is outside cycle {cycle} ({start} to {end}) "
+                       f"of KR '{kr_id}'; the cell was left out", "outside_cycle", int(found["col"][position]))
+    return found.where(~outside).select(COLUMNS)

@@ -7,16 +7,18 @@ check-ins: an unknown KR ID and a Confidence that is not a number from 0 to 10 a
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import Workbook
 from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
+from okra_dash.validate.columns import Columns
 from okra_dash.validate.table import Issues, Table
 
 TAB = "Check-in notes"
 COLUMNS = ["kr_id", "week", "confidence", "note", "row"]
+KINDS = {"confidence": "float", "row": "int"}
 
 
 def confidence(table: Table, row: int, cell: object) -> float | None:
@@ -33,13 +35,13 @@ def confidence(table: Table, row: int, cell: object) -> float | None:
     return value
 
 
-def read_notes(book: Workbook, checkins: pd.DataFrame, known: set[str], left_out: set[str],
-               issues: Issues) -> pd.DataFrame:
+def read_notes(book: Workbook, checkins: Columns, known: set[str], left_out: set[str],
+               issues: Issues) -> Columns:
     """Every confidence or note given: the long layout's (on its check-ins) and the notes tab's rows."""
-    said = checkins[checkins["confidence"].notna() | checkins["note"].notna()][COLUMNS]
+    said = checkins.where(~np.isnan(checkins["confidence"]) | np.not_equal(checkins["note"], None)).select(COLUMNS)
     table = Table.optional_tab(TAB, book.tabs.get(TAB), ("Week", "KR ID"), ("Confidence", "Note"), issues)
     if table is None:
-        return said.reset_index(drop=True)
+        return said
     found, seen = [], set()
     for row, cell in table.records():
         kr_id = cells.text(cell["KR ID"])
@@ -65,7 +67,4 @@ def read_notes(book: Workbook, checkins: pd.DataFrame, known: set[str], left_out
         seen.add((kr_id, week))
         note = cells.text(cell.get("Note")) or None
         found.append((kr_id, week, confidence(table, row, cell.get("Confidence")), note, row))
-    tab = pd.DataFrame(found, columns=COLUMNS)
-    both = pd.concat([frame for frame in (said, tab) if not frame.empty]) if len(said) or len(tab) else tab
-    both["confidence"] = both["confidence"].astype("float64")
-    return both.reset_index(drop=True)
+    return Columns.concat([said, Columns.of(found, COLUMNS, KINDS)], COLUMNS)

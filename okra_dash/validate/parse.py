@@ -12,12 +12,11 @@ import difflib
 import re
 from dataclasses import dataclass, field, fields
 
-import pandas as pd
-
 from okra_dash.source.workbook import Workbook
 from okra_dash.validate import cells
 from okra_dash.validate.cells import CellError
-from okra_dash.validate.checkins import read_checkins
+from okra_dash.validate.checkins import Windows, read_checkins
+from okra_dash.validate.columns import Columns
 from okra_dash.validate.notes import read_notes
 from okra_dash.validate.table import Issue, Issues, Table
 from okra_dash.words import ACTION_STATUSES, HEALTH_TYPES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
@@ -31,14 +30,14 @@ _CALENDAR_CYCLE = re.compile(r"^(\d{4})-([QH])([1-4])$", re.IGNORECASE)
 class Parsed:
     """The clean tables of one workbook, ready to store, and what could not be read."""
 
-    teams: pd.DataFrame
-    cycles: pd.DataFrame
-    objectives: pd.DataFrame
-    key_results: pd.DataFrame
-    checkins: pd.DataFrame
-    actions: pd.DataFrame
-    notes: pd.DataFrame  # confidence and notes, from either layout
-    issues: pd.DataFrame
+    teams: Columns
+    cycles: Columns
+    objectives: Columns
+    key_results: Columns
+    checkins: Columns
+    actions: Columns
+    notes: Columns  # confidence and notes, from either layout
+    issues: Columns
     rows: dict[str, int] = field(default_factory=dict)  # rows loaded per tab
 
 
@@ -122,7 +121,7 @@ def _cycles(book: Workbook, issues: Issues) -> tuple[dict[str, tuple[dt.date, dt
     return defined, left_out
 
 
-def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
+def _teams(book: Workbook, issues: Issues) -> Columns:
     table = Table("Teams", book.tabs["Teams"], ("Team", "Mode"), ("Champion",), issues)
     teams: dict[str, dict] = {}
     for row, cell in table.records():
@@ -136,11 +135,11 @@ def _teams(book: Workbook, issues: Issues) -> pd.DataFrame:
                         f"{UNKNOWN_MODE}", "missing_value")
         teams[team] = {"team": team, "mode": mode or UNKNOWN_MODE,
                        "champion": cells.text(cell.get("Champion")) or None, "row": row}
-    return pd.DataFrame(list(teams.values()), columns=["team", "mode", "champion", "row"])
+    return Columns.of(list(teams.values()), ["team", "mode", "champion", "row"], {"row": "int"})
 
 
 def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
-                issues: Issues) -> tuple[pd.DataFrame, dict[str, str]]:
+                issues: Issues) -> tuple[Columns, dict[str, str]]:
     """The loadable objectives, and for each one left out, why (its key results say so)."""
     table = Table("Objectives", book.tabs["Objectives"],
                   ("Objective ID", "Cycle", "Value stream", "Objective"), ("Theme", "Owner"), issues)
@@ -182,13 +181,13 @@ def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
             "objective": cells.text(cell["Objective"]), "theme": theme,
             "owner": cells.text(cell.get("Owner")) or None, "row": row}
         left_out.pop(objective_id, None)
-    frame = pd.DataFrame(list(objectives.values()),
-                         columns=["objective_id", "cycle", "value_stream", "objective", "theme", "owner", "row"])
+    frame = Columns.of(list(objectives.values()),
+                       ["objective_id", "cycle", "value_stream", "objective", "theme", "owner", "row"], {"row": "int"})
     return frame, left_out
 
 
-def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: dict[str, str],
-                 teams: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str]]:
+def _key_results(book: Workbook, objectives: Columns, left_out_objectives: dict[str, str],
+                 teams: Columns, issues: Issues) -> tuple[Columns, set[str]]:
     """The loadable key results, and the IDs of rows left out (their check-ins need no issue)."""
     table = Table("Key results", book.tabs["Key results"],
                   ("KR ID", "Objective ID", "Team", "Key result", "Start", "Target"), ("Unit", "Type"), issues)
@@ -243,18 +242,18 @@ def _key_results(book: Workbook, objectives: pd.DataFrame, left_out_objectives: 
                       "key_result": cells.text(cell["Key result"]), "start_value": start_value,
                       "target": target, "unit": cells.text(cell.get("Unit")) or None,
                       "type": kr_type, "row": row}
-    frame = pd.DataFrame(list(krs.values()),
-                         columns=["kr_id", "objective_id", "team", "key_result", "start_value",
-                                  "target", "unit", "type", "row"])
+    frame = Columns.of(list(krs.values()), ["kr_id", "objective_id", "team", "key_result", "start_value",
+                                            "target", "unit", "type", "row"],
+                       {"start_value": "float", "target": "float", "row": "int"})
     return frame, left_out
 
 
-def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues) -> pd.DataFrame:
-    columns = ["kr_id", "action", "status", "owner", "due", "row"]
+def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues) -> Columns:
+    columns, kinds = ["kr_id", "action", "status", "owner", "due", "row"], {"row": "int"}
     table = Table.optional_tab("Actions", book.tabs.get("Actions"), ("KR ID", "Action", "Status"),
                                ("Owner", "Due"), issues)
     if table is None:
-        return pd.DataFrame(columns=columns)
+        return Columns.of([], columns, kinds)
     actions = []
     for row, cell in table.records():
         kr_id = cells.text(cell["KR ID"])
@@ -272,7 +271,7 @@ def _actions(book: Workbook, known: set[str], left_out: set[str], issues: Issues
         due = _read_or(table, row, cell, "Due", cells.date, "it was left blank")
         actions.append({"kr_id": kr_id, "action": cells.text(cell["Action"]), "status": status,
                         "owner": cells.text(cell.get("Owner")) or None, "due": due, "row": row})
-    return pd.DataFrame(actions, columns=columns)
+    return Columns.of(actions, columns, kinds)
 
 
 def parse(book: Workbook) -> Parsed:
@@ -284,16 +283,15 @@ def parse(book: Workbook) -> Parsed:
     teams = _teams(book, issues)
     objectives, left_out_objectives = _objectives(book, cycles, left_out_cycles, issues)
     key_results, left_out = _key_results(book, objectives, left_out_objectives, teams, issues)
-    windows = (key_results[["kr_id", "objective_id"]]
-               .merge(objectives[["objective_id", "cycle"]], on="objective_id")
-               .assign(start=lambda f: f["cycle"].map(lambda c: cycles[c][0]),
-                       end=lambda f: f["cycle"].map(lambda c: cycles[c][1])))
+    cycle_of = dict(zip(objectives["objective_id"], objectives["cycle"]))
+    windows: Windows = {kr_id: (cycle_of[objective_id], *cycles[cycle_of[objective_id]])
+                        for kr_id, objective_id in zip(key_results["kr_id"], key_results["objective_id"])}
     checkins = read_checkins(book.tabs["Check-ins"], windows, left_out, issues)
     actions = _actions(book, set(key_results["kr_id"]), left_out, issues)
     notes = read_notes(book, checkins, set(key_results["kr_id"]), left_out, issues)
-    cycle_frame = pd.DataFrame([(name, *cycles[name]) for name in sorted(set(objectives["cycle"]) | set(cycles))],
-                               columns=["cycle", "start_date", "end_date"])
-    issue_frame = pd.DataFrame([vars(issue) for issue in issues], columns=[f.name for f in fields(Issue)])
+    cycle_frame = Columns.of([(name, *cycles[name]) for name in sorted(set(objectives["cycle"]) | set(cycles))],
+                             ["cycle", "start_date", "end_date"])
+    issue_frame = Columns.of([vars(issue) for issue in issues], [f.name for f in fields(Issue)], {"row": "int"})
     rows = {"Teams": len(teams), "Objectives": len(objectives), "Key results": len(key_results),
             "Check-ins": len(checkins), "Actions": len(actions), "Cycles": len(cycle_frame)}
     return Parsed(teams, cycle_frame, objectives, key_results, checkins, actions, notes, issue_frame, rows)
