@@ -48,6 +48,8 @@ def text(cell: object) -> str:
     """A cell as trimmed text; whole numbers lose their '.0' so IDs typed as numbers match."""
     if cell is None:
         return ""
+    if type(cell) is str and cell.isprintable():  # most cells: no control character to show (fast path)
+        return cell.strip()
     if isinstance(cell, str):
         return printable(cell).strip()
     if isinstance(cell, bool):

@@ -42,7 +42,12 @@ class MissingColumn(SourceError):
 
 
 def is_empty(row: list[object]) -> bool:
-    return all(cells.text(cell) == "" for cell in row)
+    for cell in row:
+        if type(cell) is str and cell.isprintable() and cell.strip():  # most rows: the first cell says so
+            return False
+        if cells.text(cell) != "":
+            return False
+    return True
 
 
 def header_index(rows: list[list[object]], required: tuple[str, ...]) -> int | None:
