@@ -1,6 +1,7 @@
 -- measures: the contract's §2 measures, defined once as macros on a reader connection.
 -- Every query in sql/ that shows a figure reads it from kr_measures() or stream_measures();
--- takes no parameters.
+-- takes no parameters. The macros live in the reader's own in-memory catalog (not TEMP), so every
+-- cursor of that connection sees them without defining them again (store.cursor).
 --
 -- `review` is the struct Review binds as $review: the thresholds in force (on_track_margin,
 -- at_risk_margin, movement_checkins, no_checkin_days, flat_elapsed, ...) and the words of
@@ -20,7 +21,7 @@
 --   confidence / note / note_week  the latest confidence and the latest note given for a week started by as_of
 --   elapsed_weeks / checked_weeks  for check-in discipline
 
-CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, review) AS
+CREATE OR REPLACE MACRO okr_status(progress, expected, review) AS
     CASE
         WHEN progress IS NULL OR expected IS NULL THEN NULL
         WHEN progress >= expected - review['on_track_margin'] THEN review['statuses'][1]
@@ -29,42 +30,42 @@ CREATE OR REPLACE TEMP MACRO okr_status(progress, expected, review) AS
     END;
 
 -- greatest and least skip nulls (least(1.0, NULL) is 1.0), so a null stays null explicitly.
-CREATE OR REPLACE TEMP MACRO clamp01(x) AS CASE WHEN x IS NOT NULL THEN greatest(0.0, least(1.0, x)) END;
+CREATE OR REPLACE MACRO clamp01(x) AS CASE WHEN x IS NOT NULL THEN greatest(0.0, least(1.0, x)) END;
 
 -- A health KR's status: on track while current is on the right side of the Target line.
-CREATE OR REPLACE TEMP MACRO health_status(type, current, target, review) AS
+CREATE OR REPLACE MACRO health_status(type, current, target, review) AS
     CASE WHEN (type = review['health_types'][1] AND current >= target)
            OR (type = review['health_types'][2] AND current <= target)
          THEN review['statuses'][1] ELSE review['statuses'][3] END;
 
 -- Group measures, used inside GROUP BY queries over kr_measures rows:
 -- the share of key results on track, and check-in discipline (checked weeks / elapsed weeks, pooled).
-CREATE OR REPLACE TEMP MACRO on_track_share(status, review) AS avg(CAST(status = review['statuses'][1] AS DOUBLE));
-CREATE OR REPLACE TEMP MACRO checkin_discipline(checked_weeks, elapsed_weeks) AS
+CREATE OR REPLACE MACRO on_track_share(status, review) AS avg(CAST(status = review['statuses'][1] AS DOUBLE));
+CREATE OR REPLACE MACRO checkin_discipline(checked_weeks, elapsed_weeks) AS
     sum(checked_weeks) / nullif(sum(elapsed_weeks), 0);
 -- A value stream's progress is the mean clamped progress of its pace KRs, its expected their mean
 -- expected (health KRs have neither, so avg passes them over). A stream of health KRs only is on
 -- track while none of them is breached.
-CREATE OR REPLACE TEMP MACRO stream_progress(progress_clamped) AS avg(progress_clamped);
-CREATE OR REPLACE TEMP MACRO stream_expected(expected) AS avg(expected);
-CREATE OR REPLACE TEMP MACRO stream_breached(health, status, review) AS
+CREATE OR REPLACE MACRO stream_progress(progress_clamped) AS avg(progress_clamped);
+CREATE OR REPLACE MACRO stream_expected(expected) AS avg(expected);
+CREATE OR REPLACE MACRO stream_breached(health, status, review) AS
     count(*) FILTER (WHERE health AND status <> review['statuses'][1]);
-CREATE OR REPLACE TEMP MACRO stream_status(progress_clamped, expected, health, status, review) AS
+CREATE OR REPLACE MACRO stream_status(progress_clamped, expected, health, status, review) AS
     CASE WHEN count(expected) > 0 THEN okr_status(stream_progress(progress_clamped), stream_expected(expected), review)
          WHEN stream_breached(health, status, review) = 0 THEN review['statuses'][1]
          ELSE review['statuses'][3] END;
 -- A value stream is behind pace when its status is anything but on track.
-CREATE OR REPLACE TEMP MACRO stream_behind(status, review) AS status <> review['statuses'][1];
+CREATE OR REPLACE MACRO stream_behind(status, review) AS status <> review['statuses'][1];
 
 -- What teams said, one row per key result and week (a week may have a row in the notes tab and in the
 -- long layout): the confidence and the notes given for it.
-CREATE OR REPLACE TEMP MACRO notes_by_week() AS TABLE
+CREATE OR REPLACE MACRO notes_by_week() AS TABLE
 SELECT kr_id, week, max(confidence) AS confidence, string_agg(note, ' / ') AS note
 FROM notes GROUP BY kr_id, week;
 
 -- cycle_weeks(as_of, cycles): the Mondays of each listed cycle's weeks, from the week holding its start to
 -- the week holding as_of (at most its last week).
-CREATE OR REPLACE TEMP MACRO cycle_weeks(as_of, cycles) AS TABLE
+CREATE OR REPLACE MACRO cycle_weeks(as_of, cycles) AS TABLE
 SELECT c.cycle, CAST(w.week AS DATE) AS week
 FROM cycles AS c,
      LATERAL (SELECT unnest(generate_series(date_trunc('week', c.start_date),
@@ -73,12 +74,12 @@ FROM cycles AS c,
 WHERE list_contains(cycles, c.cycle) AND c.start_date <= CAST(as_of AS DATE);
 
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
-CREATE OR REPLACE TEMP MACRO cycle_elapsed(start_date, end_date, as_of) AS
+CREATE OR REPLACE MACRO cycle_elapsed(start_date, end_date, as_of) AS
     CASE WHEN end_date = start_date THEN CAST(CAST(as_of AS DATE) >= start_date AS DOUBLE)
          ELSE clamp01(date_diff('day', start_date, CAST(as_of AS DATE)) / date_diff('day', start_date, end_date))
     END;
 
-CREATE OR REPLACE TEMP MACRO kr_measures(as_of, cycles, review) AS TABLE
+CREATE OR REPLACE MACRO kr_measures(as_of, cycles, review) AS TABLE
 WITH kr AS (
     SELECT k.kr_id, k.objective_id, o.objective, o.cycle, o.value_stream, o.theme, k.team,
            coalesce(t.mode, review['modes'][-1]) AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
@@ -163,7 +164,7 @@ FROM measured AS m;
 -- stream_measures(as_of, cycles, review) returns one row per value stream and cycle:
 --   progress = mean clamped progress of its pace KRs; expected = their mean expected; status by
 --   stream_status, behind by stream_behind; kept / breached = its health KRs meeting / missing their line.
-CREATE OR REPLACE TEMP MACRO stream_measures(as_of, cycles, review) AS TABLE
+CREATE OR REPLACE MACRO stream_measures(as_of, cycles, review) AS TABLE
 SELECT value_stream, cycle,
        stream_progress(progress_clamped) AS progress,
        stream_expected(expected) AS expected,
@@ -183,7 +184,7 @@ GROUP BY value_stream, cycle;
 -- as_of, who champions their team (null: none named, or a team not in the Teams tab) and whether
 -- the KR misses its check-in for the last full week (the week whose Monday is 7 days before the
 -- Monday of as_of's week; only KRs whose cycle touches that week), with its measures.
-CREATE OR REPLACE TEMP MACRO champion_krs(as_of, cycles, review) AS TABLE
+CREATE OR REPLACE MACRO champion_krs(as_of, cycles, review) AS TABLE
 WITH last_week AS (SELECT CAST(date_trunc('week', CAST(as_of AS DATE)) AS DATE) - 7 AS monday)
 SELECT t.champion, kr.*, l.monday AS last_full_week,
        -- the cycle contains as_of, so it ends after last week: only its start can miss that week
@@ -201,7 +202,7 @@ WHERE kr.in_cycle;
 -- the sync that saw it and when. Left out: the first sync the history holds (nothing earlier to compare
 -- with), a KR that the sync before did not have or this sync no longer has (a row added or removed is
 -- not a value rewritten), and a row that only moved in the sheet (same value).
-CREATE OR REPLACE TEMP MACRO value_changes() AS TABLE
+CREATE OR REPLACE MACRO value_changes() AS TABLE
 WITH since AS (SELECT CAST(value AS INTEGER) AS first_sync FROM okra_meta WHERE key = 'history_from'),
 changed AS (
     SELECT a.kr_id, a.week, b.value AS before, a.value AS after, a.seen_from AS sync_id

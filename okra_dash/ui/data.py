@@ -49,13 +49,18 @@ def _replayed(db: str, version: tuple, sync_id: int):
     return store.replay(Path(db), sync_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _reader(db: str, version: tuple):
+    """One reader per file version (store.connect): the file opened and the measure macros defined once."""
+    del version  # part of the cache key only: a synced file is opened anew
+    return store.connect(Path(db))
+
+
 def _connect(db: str, version: tuple, seen: int | None):
-    """A connection of this thread's own: to the file, or to a past sync's replayed workbook."""
+    """A cursor of this thread's own: on the file's reader, or on a past sync's replayed workbook."""
     if seen is None:
-        return store.connect(Path(db))
-    con = _replayed(db, version, seen).cursor()  # a cursor is a connection of its own, without the macros
-    con.execute(queries.load("measures"))
-    return con
+        return store.cursor(_reader(db, version))
+    return _replayed(db, version, seen).cursor()  # a cursor shares the replayed tables and the macros
 
 
 # Old versions are never asked for again; the bound keeps them from piling up in memory.
