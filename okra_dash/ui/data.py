@@ -169,7 +169,7 @@ def ensure_data() -> str | None:
         return None
     st.session_state["_data_checked"] = True
     path, source = store.default_path(), configured_source()
-    found = store.health(path)
+    found = _health(str(path), store.version(path))
     try:
         if found.state == "missing":
             with st.spinner(f"First start: syncing {source or 'the demo workbook'}…"):
@@ -191,9 +191,14 @@ def ensure_data() -> str | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _health(path: str, version: tuple | None) -> store.Health:
+    """What is at the database path, looked at once per file version (40 ms at 10,000 KRs), not per session."""
+    del version  # part of the cache key only: a new or changed file is looked at again
+    return store.health(Path(path))
+
+
 def _problem(path: str, version: tuple | None) -> str | None:
-    del version  # part of the cache key only: a new file is looked at again
-    return store.problem(Path(path), store.health(Path(path)))
+    return store.problem(Path(path), _health(path, version))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,5 +1,7 @@
 """Stalled KRs (for OKR champions): filter, share the filtered view by URL, export, open a KR, jump to the sheet."""
 
+import functools
+
 import streamlit as st
 
 from okra_dash.figures.links import cell_url, stalled_csv
@@ -59,5 +61,6 @@ rows = picked.selection.rows if picked else []
 if rows:
     kr = stalled.iloc[rows[0]]
     state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
-st.download_button("Download CSV", stalled_csv(stalled), key="download",
+# The CSV is written when the button is clicked (Streamlit calls it then), not on every rerun.
+st.download_button("Download CSV", functools.partial(stalled_csv, stalled), key="download",
                    file_name=f"stalled-krs-{view.as_of:%Y-%m-%d}.csv", mime="text/csv", icon=":material/download:")
