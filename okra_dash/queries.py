@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -29,18 +30,49 @@ def names() -> list[str]:
                   if entry.name.endswith(".sql") and entry.name not in ("schema.sql", "measures.sql"))
 
 
+# A query that reads `review_measures` reads kr_measures($as_of, $cycles, $review) (sql/measures.sql) as a table
+# computed once per connection for those values: the report's many queries share one computation instead of
+# planning the macro each time. The table is a TEMP one, so every cursor has its own.
+_REVIEW_MEASURES = re.compile(r"\breview_measures\b")
+MEASURED_BY = ("as_of", "cycles", "review")
+
+
+@functools.cache
+def _bound(name: str) -> frozenset[str]:
+    """The $names a query's statements bind (its comments only document them)."""
+    return frozenset(_PARAMETER.findall(_COMMENT.sub("", load(name))))
+
+
+@functools.cache
+def reads_review_measures(name: str) -> bool:
+    return bool(_REVIEW_MEASURES.search(_COMMENT.sub("", load(name))))
+
+
 def parameters(name: str) -> set[str]:
-    """The $names a query's statements take (its comments only document them)."""
-    return set(_PARAMETER.findall(_COMMENT.sub("", load(name))))
+    """The values a query takes: the $names it binds, and what review_measures is computed from."""
+    return set(_bound(name)) | (set(MEASURED_BY) if reads_review_measures(name) else set())
+
+
+def _measure(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
+    """Make `review_measures` on this connection hold kr_measures for these values, unless it already does."""
+    key = json.dumps([values[name] for name in MEASURED_BY], sort_keys=True, default=str)
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS review_measures_for (measured_for VARCHAR)")
+    if con.execute("SELECT measured_for FROM review_measures_for").fetchall() == [(key,)]:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE review_measures AS SELECT * FROM kr_measures($as_of, $cycles, $review)",
+                {name: values[name] for name in MEASURED_BY})
+    con.execute("DELETE FROM review_measures_for")
+    con.execute("INSERT INTO review_measures_for VALUES (?)", [key])
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> duckdb.DuckDBPyConnection:
     """Run a named query, binding the values it names; a missing one is a programming error."""
-    wanted = parameters(name)
-    missing = wanted - values.keys()
+    missing = parameters(name) - values.keys()
     if missing:
         raise TypeError(f"query {name} needs {', '.join(sorted(missing))}")
-    return con.execute(load(name), {key: values[key] for key in wanted} or None)
+    if reads_review_measures(name):
+        _measure(con, values)
+    return con.execute(load(name), {key: values[key] for key in _bound(name)} or None)
 
 
 def frame(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> pd.DataFrame:

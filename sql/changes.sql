@@ -2,7 +2,7 @@
 -- 7 days and $as_of. Columns: the KR, status_before, status_now, new_stalls (reasons new this week).
 -- Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
 WITH now AS (
-    SELECT * FROM kr_measures($as_of, $cycles, $review)
+    SELECT * FROM review_measures
     WHERE list_contains($cycles, cycle)
 ),
 before AS (

@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from okra_dash import store
 from tests.conftest import review_of
 
 AS_OF = dt.date(2026, 1, 31)
@@ -215,3 +216,22 @@ def test_projected_end_is_where_the_value_lands_at_its_rate_so_far(review_db):
     # and a date in its first week gives none.
     early = review_of(review_db, dt.date(2026, 1, 10)).frame("key_results").set_index("kr_id")
     assert pd.isna(early.loc["KR-G", "projected_end"])
+
+
+def test_the_reviews_measures_are_computed_once_per_connection_and_values(review_db):
+    """Queries reading review_measures share one computation of kr_measures per connection and values: a row
+    slipped into it shows in the next query with the same values, and is gone when the date changes."""
+    review = review_of(review_db, AS_OF)
+    con = review.con
+    assert sorted(review.frame("key_results")["kr_id"]) == sorted(EXPECTED)
+    measured = con.execute("SELECT * FROM review_measures ORDER BY kr_id").fetchall()
+    assert measured == con.execute("SELECT * FROM kr_measures($as_of, $cycles, $review) ORDER BY kr_id",
+                                   {k: review.params[k] for k in ("as_of", "cycles", "review")}).fetchall()
+    con.execute("INSERT INTO review_measures SELECT * REPLACE ('KR-SLIPPED' AS kr_id) FROM review_measures "
+                "WHERE kr_id = 'KR-A'")
+    assert "KR-SLIPPED" in set(review.frame("key_results")["kr_id"])  # not computed again
+    later = review_of(review_db, AS_OF + dt.timedelta(days=7))
+    later.con = con  # the same connection, another date
+    assert "KR-SLIPPED" not in set(later.frame("key_results")["kr_id"])
+    review.con = store.cursor(con)  # a cursor's temp tables are its own: it computes its own
+    assert "KR-SLIPPED" not in set(review.frame("key_results")["kr_id"])
