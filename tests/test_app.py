@@ -298,12 +298,37 @@ def test_after_the_first_page_the_other_pages_queries_are_computed_in_the_backgr
     for thread in threading.enumerate():
         if thread.name == "okra-warm":
             thread.join(timeout=60)
-    assert {"split", "stream_modes", "teams", "estimation", "habits", "late_checkins", "issues"} <= set(computed)
+    assert {"split", "stream_modes", "teams", "estimation", "habits", "late_checkins", "issues",
+            "stalled_key_results", "retrospective"} <= set(computed)
     computed.clear()
     at.switch_page(f"{PAGES}/okr_vs_kpi.py").run()
     assert not at.exception
     assert not {"split", "stream_modes", "teams", "kr_issues"} & set(computed)  # found in the cache
     assert metrics(at)  # and shown
+
+
+def test_the_warm_up_also_computes_the_unfiltered_stalled_list_and_the_latest_closed_cycles_retrospective(
+        review_db, monkeypatch):
+    import threading
+
+    from okra_dash import queries
+
+    computed = []
+    real = queries.frame
+    monkeypatch.setattr(queries, "frame",
+                        lambda con, name, **values: computed.append((name, tuple(values["cycles"]))) or real(
+                            con, name, **values))
+    at = app(review_db, monkeypatch, as_of=dt.date(2026, 4, 16), cycle="2026-S")  # 2026-Q1 has closed
+    for thread in threading.enumerate():
+        if thread.name == "okra-warm":
+            thread.join(timeout=60)
+    assert ("retrospective", ("2026-Q1",)) in computed and ("stalled_key_results", ("2026-S",)) in computed
+    computed.clear()
+    for page in ("stalled", "retrospective"):
+        at.switch_page(f"{PAGES}/{page}.py").run()
+        assert not at.exception
+    assert at.selectbox(key="retro_cycle").value == "2026-Q1"
+    assert not {name for name, _ in computed} & {"stalled_key_results", "retrospective"}  # found in the cache
 
 
 def test_every_query_a_page_reads_without_filters_takes_only_what_a_review_binds(review_db):

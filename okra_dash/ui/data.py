@@ -6,6 +6,7 @@ filter click reuses them and a sync, from this app or from cron, shows at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import threading
@@ -115,12 +116,28 @@ def warm(view: View) -> None:
     thread.start()
 
 
+# The stalled list before anyone filters it: what the Stalled page shows first (and counts against).
+ALL_STALLED = {"value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
+
+
+def closed_cycles(view: View) -> list[str]:
+    """The cycles closed by the view's date, as the retrospective offers them (its default first)."""
+    cycles = unfiltered("cycles", view.as_of, view.seen)
+    return cycles[cycles["is_closed"]]["cycle"].tolist()
+
+
 def _compute(view: View, names: list[str]) -> None:
-    for name in names:
-        try:
+    """The queries without filters, then the two pages' defaults that take more: the unfiltered stalled list and
+    the retrospective of the latest closed cycle (each took 0.4-0.5 s on a first visit at 10,000 KRs)."""
+    try:
+        for name in names:
             view.frame(name)
-        except Exception:  # a warm-up never fails a page; the page itself says what is wrong
-            return
+        view.frame("stalled_key_results", **ALL_STALLED)
+        closed = closed_cycles(view)
+        if closed:
+            dataclasses.replace(view, cycles=(closed[0],)).frame("retrospective")
+    except Exception:  # a warm-up never fails a page; the page itself says what is wrong
+        return
 
 
 def unfiltered(name: str, as_of: dt.date, seen: int | None = None) -> pd.DataFrame:

@@ -11,8 +11,7 @@ from okra_dash.words import BANDS
 
 view = data.current_view()
 st.title("Cycle retrospective")
-cycles = data.unfiltered("cycles", view.as_of)
-closed = cycles[cycles["is_closed"]]["cycle"].tolist()
+closed = data.closed_cycles(view)
 if not closed:
     st.info("No cycle has closed yet as of this date: the retrospective opens once one has.")
     state.stop()

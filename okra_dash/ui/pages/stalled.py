@@ -20,7 +20,7 @@ st.caption(f"Key results whose last {limits.movement_checkins} check-ins carry o
            f"check-in in {limits.no_checkin_days} days, or still at zero {limits.flat_elapsed:.0%} of the way into "
            "the cycle. Ask the team in the stand-up: what is happening here?")
 
-everything = view.frame("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[], min_weeks=0)
+everything = view.frame("stalled_key_results", **data.ALL_STALLED)
 options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(everything["team"].unique()),
            "mode": sorted(everything["mode"].unique()), "reason": list(STALL_REASONS)}
 params = {name: state.Param(name, key, many=True) for name, (key, _) in FILTERS.items()}

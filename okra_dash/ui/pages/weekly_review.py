@@ -9,7 +9,7 @@ from okra_dash.ui import data, tables
 
 view = data.current_view()
 limits = view.thresholds
-windows = data.unfiltered("cycles", view.as_of)
+windows = data.unfiltered("cycles", view.as_of, view.seen)
 windows = windows[windows["cycle"].isin(view.cycles)].sort_values("start_date")
 head = view.frame("headline").set_index("moment")
 now, before = head.loc["now"], head.loc["last week"]
