@@ -222,11 +222,8 @@ def test_issues_and_stalled_krs_link_to_their_cells_in_the_google_sheet(sheet_db
 
 def test_changing_a_threshold_in_the_sidebar_changes_the_statuses(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
-    assert not at.number_input  # drawn only while the expander is open
-    at.session_state["thresholds_open"] = True  # open it
-    at.run()
-    at.number_input(key="threshold_input_on_track_margin").set_value(0.0).run()
-    at.number_input(key="threshold_input_at_risk_margin").set_value(0.05).run()
+    at.number_input(key="threshold_on_track_margin").set_value(0.0).run()
+    at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()
     # Expected 0.337: A (0.40) stays on track, F (0.30) becomes at risk, B (0.25) off track.
     assert {k: v for k, v in metrics(at).items() if k in ("On track", "At risk", "Off track")} == {
         "On track": "2", "At risk": "1", "Off track": "3"}

@@ -50,14 +50,12 @@ def test_every_page_survives_dates_before_inside_between_and_after_the_cycles(re
 def test_thresholds_that_contradict_each_other_are_refused_with_a_reset(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
     before = metrics(at)
-    at.session_state["thresholds_open"] = True  # open the expander
-    at.run()
-    at.number_input(key="threshold_input_at_risk_margin").set_value(0.05).run()  # tighter than on track (0.10)
+    at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()  # tighter than on track (0.10)
     assert at.sidebar.error[0].value == ("At risk margin (0.05) cannot be tighter than on track margin (0.1): at "
                                          "risk starts where on track ends. The defaults are used.")
     assert metrics(at) == before
     at.button(key="reset_thresholds").click().run()
-    assert at.number_input(key="threshold_input_at_risk_margin").value == 0.25 and not at.sidebar.error
+    assert at.number_input(key="threshold_at_risk_margin").value == 0.25 and not at.sidebar.error
 
 
 def test_filters_survive_going_to_another_page_and_back(review_db, monkeypatch):

@@ -78,9 +78,7 @@ def render() -> View:
     chosen = choices.multiselect("Cycle", names, key="cycles", placeholder=f"{', '.join(current)} (as of the date)",
                                  help="Leave empty to follow the as-of date; pick cycles to compare or look back.")
     state.publish(CYCLES, chosen)
-    # The label is constant: it is part of the expander's identity, and a new one would close it.
-    box = choices.expander("Thresholds", key="thresholds_open", on_change="rerun")
-    thresholds = _thresholds(box, choices)
+    thresholds = _thresholds(choices.expander("Thresholds"))
     path = default_path()
     return View(str(path), version(path), as_of, tuple(chosen or current), thresholds, seen_id, seen)
 
@@ -88,38 +86,25 @@ def render() -> View:
 def _reset_thresholds() -> None:
     for name in THRESHOLD_LABELS:
         st.session_state[f"threshold_{name}"] = getattr(Thresholds(), name)
-        st.session_state.pop(f"threshold_input_{name}", None)  # the input shows the default when drawn again
 
 
-def _keep_threshold(name: str) -> None:
-    st.session_state[f"threshold_{name}"] = st.session_state[f"threshold_input_{name}"]
-
-
-def _thresholds(box, around) -> Thresholds:
-    """The thresholds in force: the ones set here when they make sense together, else the defaults.
-
-    Their inputs are drawn only while the expander is open: seven inputs on every page cost each page switch
-    about 50 ms in the browser. What was set is kept in threshold_<name> (not an input's own state, which
-    Streamlit drops in a run that does not draw the input).
-    """
+def _thresholds(box) -> Thresholds:
+    """The thresholds in force: the ones set here when they make sense together, else the defaults."""
     defaults = Thresholds()
-    for name in THRESHOLD_LABELS:
-        st.session_state.setdefault(f"threshold_{name}", getattr(defaults, name))
-    chosen = dataclasses.replace(defaults, **{name: st.session_state[f"threshold_{name}"] for name in THRESHOLD_LABELS})
-    problem = chosen.problem()
-    if box.open:
-        with box:
-            for name, label in THRESHOLD_LABELS.items():
-                default_value = getattr(defaults, name)
-                whole = isinstance(default_value, int)
-                st.session_state.setdefault(f"threshold_input_{name}", st.session_state[f"threshold_{name}"])
-                st.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
-                                max_value=None if whole else 1.0, key=f"threshold_input_{name}",
-                                on_change=_keep_threshold, args=(name,))
-            if chosen != defaults:
-                st.button("Reset to the defaults", on_click=_reset_thresholds, key="reset_thresholds")
-    if problem:  # said under the expander, so a closed one cannot hide it
-        around.error(f"{problem[0].upper()}{problem[1:]} The defaults are used.", icon=":material/tune:")
+    values = {}
+    with box:
+        for name, label in THRESHOLD_LABELS.items():
+            default_value = getattr(defaults, name)
+            whole = isinstance(default_value, int)
+            st.session_state.setdefault(f"threshold_{name}", default_value)
+            values[name] = st.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
+                                           max_value=None if whole else 1.0, key=f"threshold_{name}")
+        chosen = dataclasses.replace(defaults, **values)
+        problem = chosen.problem()
+        if problem:
+            st.error(f"{problem[0].upper()}{problem[1:]} The defaults are used.", icon=":material/tune:")
+        if chosen != defaults:
+            st.button("Reset to the defaults", on_click=_reset_thresholds, key="reset_thresholds")
     return defaults if problem else chosen
 
 
