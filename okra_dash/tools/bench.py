@@ -1,10 +1,11 @@
 """`python -m okra_dash bench`: how fast a sync, the report and every page are, and a sync's memory.
 
-For each size it generates a workbook, shapes it as the Sheets API's values:batchGet
-answer (decoded JSON, the network left out) and times, as the median of --repeat runs:
-the sync from that payload (parse + validate + load), the full JSON report, and each
-dashboard page's script run after the first (AppTest). Peak memory of one sync is read
-in a fresh process. The floor is reading the same tabs as CSV files with pyarrow.
+For each size it generates a workbook, shapes it as the Sheets API's grid-data answer (JSON
+text, the network left out) and times, as the median of --repeat runs: the sync from that
+answer (decode + parse + validate + load), the full JSON report, `sync` plus `report` as
+processes against the pandas peer, and each dashboard page's script run after the first
+(AppTest). Peak memory of one sync is read in a fresh process. The floor is reading the same
+tabs as CSV files with pyarrow.
 """
 
 from __future__ import annotations
