@@ -215,3 +215,14 @@ def test_the_grid_answer_decodes_cell_by_cell_as_the_cells_read_alone():
     assert rows == [[], [], [None, *alone], [], [], [None, "last"]]
     assert rows[2][1:5] == ["KR-1", 12.0, Percent(0.45), SheetError("#DIV/0!")]
     assert rows[2][5] == dt.date(2026, 1, 5) and rows[2][10] == 3.0 and len(rows[2]) == 11
+
+
+@pytest.mark.parametrize("row", [{"values": "12"}, {"values": [], "other": 1}, 5, "text"])
+def test_a_grid_answer_whose_row_is_not_a_row_of_cells_is_refused(row):
+    import json
+
+    from okra_dash.source import grid
+
+    answer = grid.decode(json.dumps({"sheets": [{"properties": {"title": "Teams"}, "data": [{"rowData": [row]}]}]}))
+    with pytest.raises(ValueError):
+        grid.grid_rows(answer["sheets"][0]["data"])

@@ -73,7 +73,7 @@ def _compact(obj: dict) -> object:
         return None
     if "effectiveValue" in obj or "effectiveFormat" in obj:
         return cell(obj)
-    if "values" in obj and len(obj) == 1:
+    if "values" in obj and len(obj) == 1 and isinstance(obj["values"], list):
         return Row(obj["values"])
     return obj
 
@@ -89,8 +89,10 @@ def grid_rows(data: list[dict]) -> list[list[object]]:
     for block in data or []:
         start_row, start_col = block.get("startRow", 0), block.get("startColumn", 0)
         for offset, cells in enumerate(block.get("rowData") or []):
-            if not cells:
+            if cells is None:  # an empty row
                 continue
+            if not isinstance(cells, Row):
+                raise ValueError(f"row {start_row + offset + 1} of the grid data is not a row of cells")
             cells = list(cells)
             while cells and (cells[-1] is None or cells[-1] == ""):
                 cells.pop()

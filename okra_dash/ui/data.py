@@ -127,8 +127,8 @@ def closed_cycles(view: View) -> list[str]:
 
 
 def _compute(view: View, names: list[str]) -> None:
-    """The queries without filters, then the two pages' defaults that take more: the unfiltered stalled list and
-    the retrospective of the latest closed cycle (each took 0.4-0.5 s on a first visit at 10,000 KRs)."""
+    """The queries without filters, then two pages' first views that take other values: the unfiltered stalled
+    list and the retrospective of the latest closed cycle (the slowest first visits at 10,000 KRs)."""
     try:
         for name in names:
             view.frame(name)
