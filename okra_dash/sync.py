@@ -29,8 +29,6 @@ def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None
         book = source if isinstance(source, Workbook) else read_source(source)
         say(f"Checking {sum(len(tab.rows) for tab in book.tabs.values())} rows")
         parsed = parse(book)
-        # The cells are parsed: let them go before storing (at 10,000 KRs they hold tens of MB).
-        book, source = book.without_rows(), None
     except SourceError as error:
         store.record_failure(db, name, str(error), now)
         raise

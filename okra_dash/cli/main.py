@@ -241,7 +241,7 @@ def _report(args: argparse.Namespace) -> int:
         review = Review(con, as_of, thresholds, args.cycle)
         unknown = review.unknown_cycles()
         if unknown:
-            known = ", ".join(sorted(queries.frame(con, "cycles", as_of=review.as_of)["cycle"])) or "none"
+            known = ", ".join(sorted(row["cycle"] for row in queries.rows(con, "cycles", as_of=review.as_of))) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
         if args.command == "digest" and (args.send or args.webhook):
             data = report.report(review, args.as_seen)  # every query once, for the e-mail and the webhook alike

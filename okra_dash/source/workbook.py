@@ -58,12 +58,6 @@ class Workbook:
         return cls(tabs, source, kind, sheet_url)
 
 
-    def without_rows(self) -> Workbook:
-        """The same workbook with its cells let go: what storing needs once the cells are parsed."""
-        tabs = {tab: RawTab(raw.title, [], raw.gid) for tab, raw in self.tabs.items()}
-        return Workbook(tabs, self.source, self.kind, self.sheet_url, list(self.problems))
-
-
 def is_contract_tab(title: object) -> bool:
     return canonical(title) in _BY_NAME
 

@@ -42,7 +42,7 @@ def read_checkins(raw: RawTab, windows: Windows, left_out: set[str], issues: Iss
     return _inside_cycles(found, windows, issues)
 
 
-def _known(table: Table, row: int, kr_id: str, known: Windows | set[str], left_out: set[str]) -> bool:
+def _known(table: Table, row: int, kr_id: str, known: Windows, left_out: set[str]) -> bool:
     if kr_id in known:
         return True
     if kr_id in left_out:  # the key result's own row already has an issue

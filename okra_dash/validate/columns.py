@@ -23,7 +23,7 @@ def floats(values: Iterable[object], count: int) -> np.ndarray:
 
 
 class Columns:
-    """Named numpy columns of equal length; `kinds` says which are float64 or int64 (the rest hold objects)."""
+    """Named numpy columns of equal length (float64, int64, or objects: see `of`)."""
 
     def __init__(self, data: dict[str, np.ndarray]):
         lengths = {len(column) for column in data.values()}
@@ -61,10 +61,6 @@ class Columns:
         return self.data[name]
 
     @property
-    def columns(self) -> list[str]:
-        return list(self.data)
-
-    @property
     def empty(self) -> bool:
         return self.length == 0
 
@@ -74,8 +70,3 @@ class Columns:
 
     def select(self, names: Sequence[str]) -> Columns:
         return Columns({name: self.data[name] for name in names})
-
-    def records(self) -> list[dict[str, object]]:
-        """The rows as dicts (for reading in tests and messages; never on the hot path)."""
-        names = self.columns
-        return [dict(zip(names, values)) for values in zip(*(self.data[name].tolist() for name in names))]
