@@ -4,7 +4,7 @@ import streamlit as st
 
 from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import data, state, tables
+from okra_dash.ui import data, drawn, state, tables
 
 NOBODY = "(teams with no champion)"
 CHAMPION = state.Param("champion", "champion")
@@ -44,7 +44,7 @@ if not habits.empty:
     if shown.empty:
         st.caption("These teams have no complete week in the cycle yet.")
     else:
-        st.altair_chart(charts.habits(shown), width="stretch")
+        drawn.chart(st, charts.habits, shown, width="stretch")
 
 st.subheader("Past weeks changed after they ended")
 rewritten = view.frame("rewritten")

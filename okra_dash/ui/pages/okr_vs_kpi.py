@@ -5,7 +5,7 @@ import streamlit as st
 
 from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import data, tables
+from okra_dash.ui import data, drawn, tables
 
 view = data.current_view()
 st.title("OKR-driven and KPI-driven teams")
@@ -31,7 +31,7 @@ if len(unknown):
                + "; ".join(f"{md(row.kr_id)}: {md(row.problem)}" for row in unknown.itertuples()),
                icon=":material/report:")
 if split["key_results"].sum():
-    st.altair_chart(charts.split_comparison(split[split["key_results"] > 0]))
+    drawn.chart(st, charts.split_comparison, split[split["key_results"] > 0])
 
 st.subheader("Who contributes to each value stream")
 contributions = view.frame("stream_modes")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import data, state, tables
+from okra_dash.ui import data, drawn, state, tables
 from okra_dash.words import BANDS
 
 view = data.current_view()
@@ -35,11 +35,10 @@ st.caption(f"Bands: {BANDS[0][0]} below {limits[0]}, "
            + f", {BANDS[-1][0]} {limits[-1]} or more.")
 
 left, right = st.columns(2)
-left.altair_chart(charts.achievement_distribution(retro, "team", f"Final achievement per team, {md(cycle)}"),
-                  width="stretch")
-right.altair_chart(charts.achievement_distribution(retro, "value_stream",
-                                                   f"Final achievement per value stream, {md(cycle)}"),
-                   width="stretch")
+drawn.chart(left, charts.achievement_distribution, retro, "team", f"Final achievement per team, {md(cycle)}",
+            width="stretch")
+drawn.chart(right, charts.achievement_distribution, retro, "value_stream",
+            f"Final achievement per value stream, {md(cycle)}", width="stretch")
 st.dataframe(tables.shown(retro), hide_index=True, column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})
 
 st.subheader("Estimation across cycles")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import data, state, tables
+from okra_dash.ui import data, drawn, state, tables
 
 STREAM = state.Param("stream", "stream")
 KR = state.Param("kr", "kr")
@@ -35,8 +35,8 @@ for row in rows.itertuples():  # one line of figures per cycle shown, each as sq
                        help="Health key results on the right side of their Target line.")
 st.caption("Teams contributing: " + md(", ".join(sorted({t for teams in rows["teams"] for t in teams}))))
 weeks = view.frame("trajectory")
-st.altair_chart(charts.trajectory(weeks[weeks["value_stream"] == stream], f"{stream} week by week against the pace"),
-                width="stretch")
+drawn.chart(st, charts.trajectory, weeks[weeks["value_stream"] == stream], f"{stream} week by week against the pace",
+            width="stretch")
 
 krs = view.frame("key_results")
 krs = krs[krs["value_stream"] == stream]
@@ -62,7 +62,7 @@ kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, key="kr
 state.publish(KR, kr_id)
 kr = krs[krs["kr_id"] == kr_id].iloc[0].to_dict()
 checkins = view.frame("kr_checkins", kr_id=kr_id)
-st.altair_chart(charts.burn_up(checkins, kr, view.as_of), width="stretch")
+drawn.chart(st, charts.burn_up, checkins, kr, view.as_of, width="stretch")
 said = view.frame("kr_notes", kr_id=kr_id)
 if not said.empty:  # how sure the team has been, week by week, and why
     st.caption(f"What the team said about {md(kr_id)}, newest first")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from okra_dash import charts
 from okra_dash.figures.report import md
-from okra_dash.ui import data, tables
+from okra_dash.ui import data, drawn, tables
 
 view = data.current_view()
 limits = view.thresholds
@@ -45,11 +45,10 @@ streams = view.frame("value_streams")
 if streams.empty:
     st.info("This cycle has no key results yet.")
 else:
-    st.altair_chart(charts.value_stream_progress(streams), width="stretch")
+    drawn.chart(st, charts.value_stream_progress, streams, width="stretch")
     weeks = view.frame("trajectory")
-    st.altair_chart(charts.trajectory(weeks[weeks["value_stream"].isna()],
-                                      "The cycle week by week: progress of all pace key results against the pace"),
-                    width="stretch")
+    drawn.chart(st, charts.trajectory, weeks[weeks["value_stream"].isna()],
+                "The cycle week by week: progress of all pace key results against the pace", width="stretch")
 
 for problem in view.frame("focus").itertuples():
     st.warning(f"Focus: {md(problem.value_stream)} has {problem.objectives} objectives in {md(problem.cycle)}; "
