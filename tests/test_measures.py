@@ -12,7 +12,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from okra_dash import store
+from okra_dash import queries, store
+from okra_dash.figures.review import Review
 from tests.conftest import review_of
 
 AS_OF = dt.date(2026, 1, 31)
@@ -233,5 +234,20 @@ def test_the_reviews_measures_are_computed_once_per_connection_and_values(review
     later = review_of(review_db, AS_OF + dt.timedelta(days=7))
     later.con = con  # the same connection, another date
     assert "KR-SLIPPED" not in set(later.frame("key_results")["kr_id"])
-    review.con = store.cursor(con)  # a cursor's temp tables are its own: it computes its own
+    review.con = queries.cursor(con)  # a cursor's temp tables are its own: it computes its own
     assert "KR-SLIPPED" not in set(review.frame("key_results")["kr_id"])
+
+
+def test_several_queries_at_once_give_what_each_gives_alone_on_a_reader_and_on_a_replay(review_db):
+    """Review.rows_many (the report's 16 queries, on cursors in threads) equals rows() one query at a time, on the
+    synced file's reader and on a replayed sync (whose tables live in its own catalog)."""
+    from okra_dash.figures.report import REPORTED
+
+    for con in (store.connect(review_db), store.replay(review_db, 1)):
+        review = Review(con, AS_OF)
+        together = review.rows_many(list(REPORTED))
+        assert set(together) == set(REPORTED)
+        for name in REPORTED:
+            assert together[name] == review.rows(name), name
+        assert together["key_results"] and together["headline"] and together["trajectory"]
+        con.close()

@@ -34,22 +34,38 @@ def _plain(value: object, dates_only: bool = False) -> object:
     return value
 
 
+_PLAIN_ALREADY = (str, int, type(None))  # bool is an int
+
+
 def records(rows: list[dict], columns: list[str] | None = None) -> list[dict]:
     """Query rows as plain JSON values; a timestamp column whose every value is a midnight shows dates."""
     if not rows:
         return []
     names = columns or list(rows[0])
-    dates_only = {name for name in names
-                  if any(isinstance(row[name], dt.datetime) for row in rows)
-                  and all(row[name].time() == dt.time() for row in rows if isinstance(row[name], dt.datetime))}
-    return [{name: _plain(row[name], name in dates_only) for name in names} for row in rows]
+    converted = []
+    for name in names:
+        values = [row[name] for row in rows]
+        if all(isinstance(value, _PLAIN_ALREADY) for value in values):  # most columns: nothing to convert
+            converted.append(values)
+            continue
+        stamps = [value for value in values if isinstance(value, dt.datetime)]
+        dates_only = bool(stamps) and all(value.time() == dt.time() for value in stamps)
+        converted.append([_plain(value, dates_only) for value in values])
+    return [dict(zip(names, row)) for row in zip(*converted)]
+
+
+# What the report holds, each from its named query (read all at once: Review.rows_many).
+REPORTED = ("key_results", "sync_log", "headline", "value_streams", "split", "busy_without_results", "focus",
+            "moved_targets", "rewritten", "late_checkins", "changes", "champions", "trajectory", "estimation",
+            "habits", "issues")
 
 
 def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
     """Everything the review shows as of its date, as plain data; as_seen: the moment it was replayed as."""
+    rows = review.rows_many(list(REPORTED))
     key_results = [{("start" if name == "start_value" else name): value for name, value in row.items()}
-                   for row in review.rows("key_results")]
-    last = review.rows("sync_log")[:1]
+                   for row in rows["key_results"]]
+    last = rows["sync_log"][:1]
     return {
         "as_of": review.as_of.isoformat(),
         "as_seen": as_seen.isoformat(timespec="seconds") if as_seen else None,
@@ -59,21 +75,21 @@ def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
         "last_sync": records(last)[0] if last else None,
         "key_results": records(key_results),
         "headline": {row["moment"]: {k: v for k, v in row.items() if k != "moment"}
-                     for row in records(review.rows("headline"))},
-        "value_streams": records(review.rows("value_streams")),
+                     for row in records(rows["headline"])},
+        "value_streams": records(rows["value_streams"]),
         "split": {row["mode"]: {k: v for k, v in row.items() if k != "mode"}
-                  for row in records(review.rows("split"))},
-        "busy_without_results": records(review.rows("busy_without_results")),
-        "focus": records(review.rows("focus")),
-        "moved_targets": records(review.rows("moved_targets")),
-        "rewritten": records(review.rows("rewritten"), ["kr_id", "week", "before", "after", "seen_at"]),
-        "late_checkins": records(review.rows("late_checkins")),
-        "changes": records(review.rows("changes")),
-        "champions": records(review.rows("champions")),
-        "trajectory": records(review.rows("trajectory")),
-        "estimation": records(review.rows("estimation")),
-        "habits": records(review.rows("habits")),
-        "issues": records(review.rows("issues"), ["tab", "row", "column", "value", "problem", "kind"]),
+                  for row in records(rows["split"])},
+        "busy_without_results": records(rows["busy_without_results"]),
+        "focus": records(rows["focus"]),
+        "moved_targets": records(rows["moved_targets"]),
+        "rewritten": records(rows["rewritten"], ["kr_id", "week", "before", "after", "seen_at"]),
+        "late_checkins": records(rows["late_checkins"]),
+        "changes": records(rows["changes"]),
+        "champions": records(rows["champions"]),
+        "trajectory": records(rows["trajectory"]),
+        "estimation": records(rows["estimation"]),
+        "habits": records(rows["habits"]),
+        "issues": records(rows["issues"], ["tab", "row", "column", "value", "problem", "kind"]),
     }
 
 

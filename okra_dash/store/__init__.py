@@ -22,7 +22,6 @@ from okra_dash.store.file import (
                                   NoDataError,
                                   StoreError,
                                   connect,
-                                  cursor,
                                   default_path,
                                   health,
                                   problem,
@@ -31,6 +30,6 @@ from okra_dash.store.file import (
 )
 from okra_dash.store.history import moment, replay, sync_seen_at
 
-__all__ = ["DEFAULT_DB", "Health", "NoDataError", "StoreError", "SyncResult", "connect", "cursor", "default_path",
+__all__ = ["DEFAULT_DB", "Health", "NoDataError", "StoreError", "SyncResult", "connect", "default_path",
            "failures_path", "health", "moment", "pending_failures", "problem", "record_failure", "recorded_source",
            "replay", "sync_seen_at", "version", "write"]

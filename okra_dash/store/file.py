@@ -154,21 +154,9 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         found = health(path)
         sentence = problem(path, found) or f"The database file {path} cannot be read."
         raise (NoDataError if found.state == "missing" else StoreError)(sentence)
-    con.execute(SET_READER_PATH)
+    con.execute(queries.SET_READER_PATH)
     con.execute(queries.load("measures"))
     return con
-
-
-# A reader's own catalog first (its measure macros), then the synced file's tables.
-SET_READER_PATH = "SET search_path = 'memory.main,okra.main'"
-
-
-def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A cursor of a reader from connect(), for one thread: it shares the open file and the measure macros
-    (a new connection would open both again: 35 ms a query at 10,000 KRs); the search path is its own."""
-    cur = con.cursor()
-    cur.execute(SET_READER_PATH)
-    return cur
 
 
 def version(path: Path | None = None) -> tuple[int, int] | None:

@@ -60,8 +60,8 @@ def _reader(db: str, version: tuple):
 def _connect(db: str, version: tuple, seen: int | None):
     """A cursor of this thread's own: on the file's reader, or on a past sync's replayed workbook."""
     if seen is None:
-        return store.cursor(_reader(db, version))
-    return _replayed(db, version, seen).cursor()  # a cursor shares the replayed tables and the macros
+        return queries.cursor(_reader(db, version))
+    return queries.cursor(_replayed(db, version, seen))  # it shares the replayed tables and the macros
 
 
 # Old versions are never asked for again; the bound keeps them from piling up in memory.
