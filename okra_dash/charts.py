@@ -64,7 +64,8 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
     """Weekly values against the straight pace line from Start (cycle start) to Target (cycle end), or, for a
     health KR, against its Target line held all cycle; a rule at the as-of date, and, while the cycle runs,
     where a pace KR's value lands at the cycle's end at its rate so far."""
-    unit = f" ({kr['unit']})" if kr.get("unit") else ""
+    # A missing Unit arrives as None, or as NaN from a DataFrame's text column: both are no unit.
+    unit = f" ({kr['unit']})" if isinstance(kr.get("unit"), str) and kr["unit"] else ""
     health = bool(kr.get("health"))
     line = "Line to hold" if health else "Pace line"
     pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]],

@@ -144,6 +144,23 @@ def test_the_data_quality_page_lists_issues_and_the_sync_history(review_db, monk
     assert rows.startswith("Teams 3 · Objectives 3 · Key results 7 · Check-ins ")
 
 
+def test_a_key_result_without_a_unit_has_none_in_its_burn_up_and_a_csv_source_no_links(tmp_path, monkeypatch):
+    """A blank Unit reaches the page as NaN (pandas' text columns), which is truthy: the burn-up says "Value",
+    not "Value (nan)"; a CSV source has no sheet URL, so the Stalled page links no cells."""
+    tabs = read_tabs(REVIEW)
+    assert tabs["Key results"][3][:1] == ["KR-C"] and tabs["Key results"][0][6] == "Unit"
+    tabs["Key results"][3][6] = ""
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    at = app(db, monkeypatch, page="value_streams", query={"stream": "Stores", "kr": "KR-C"})
+    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+    titles = [layer["encoding"]["y"]["title"] for layer in spec["layer"] if "y" in layer["encoding"]
+              and "title" in layer["encoding"]["y"]]
+    assert titles and set(titles) == {"Value"}, titles
+    stalled = app(db, monkeypatch, page="stalled").dataframe[0].value
+    assert len(stalled) and "link" not in stalled.columns
+
+
 def test_sheet_text_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
     tabs = read_tabs(REVIEW)
     tabs["Objectives"][2][3] = "**bold** <script>alert(1)</script> [link](javascript:alert(1))"

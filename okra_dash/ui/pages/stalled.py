@@ -46,7 +46,9 @@ state.publish(MIN_WEEKS, int(st.session_state["f_min_weeks"]), default=0)
 chosen = {sql: st.session_state[key] for key, sql in FILTERS.values()}
 stalled = view.frame("stalled_key_results", **chosen, min_weeks=int(st.session_state["f_min_weeks"]))
 log = data.last_sync()
-tabs = view.frame("source_tabs").set_index("tab")["gid"] if log and log.get("sheet_url") else None
+# A CSV or xlsx source has no sheet URL (NaN in the frame, which is truthy): no links to cells.
+sheet = log.get("sheet_url") if log else None
+tabs = view.frame("source_tabs").set_index("tab")["gid"] if isinstance(sheet, str) and sheet else None
 if tabs is not None and "Key results" in tabs.index:
     stalled["link"] = [cell_url(log["sheet_url"], tabs["Key results"], row) for row in stalled["row"]]
 
