@@ -129,6 +129,29 @@ def test_the_retrospective_shows_final_achievement_of_a_closed_cycle(review_db, 
     assert any("estimation lesson, not a failure" in info.value for info in at.info)
 
 
+def test_the_retrospective_charts_every_team_on_request_when_there_are_many(tmp_path, monkeypatch):
+    """At 1,500 key results (50 teams) the per-team chart, a bar per team, is drawn when asked for; the value
+    streams' chart and the table of every key result are there either way."""
+    import pyarrow as pa
+
+    from okra_dash.tools import generate
+
+    db = tmp_path / "okra.duckdb"
+    sync(str(generate.write(generate.generate(1500, 20), tmp_path / "book")), db)
+    at = app(db, monkeypatch, as_of=dt.date(2026, 5, 20), cycle=None, page="retrospective")
+    charts_drawn = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
+    assert charts_drawn == ["Final achievement per value stream, 2026-Q1"]
+    assert any(caption.value.startswith("50 teams took part") for caption in at.main.caption)
+    table = at.dataframe[0].value
+    assert table["team"].nunique() == 50
+    at.toggle(key="retro_every_team").set_value(True).run()
+    charts_drawn = at.get("vega_lite_chart")
+    assert [json.loads(chart.proto.spec)["title"] for chart in charts_drawn] == [
+        "Final achievement per team, 2026-Q1", "Final achievement per value stream, 2026-Q1"]
+    teams = pa.ipc.open_stream(charts_drawn[0].proto.datasets[0].data.data).read_all().column("team").to_pylist()
+    assert len(set(teams)) == 50
+
+
 def test_the_retrospective_says_when_no_cycle_has_closed(review_db, monkeypatch):
     at = app(review_db, monkeypatch, page="retrospective")
     assert "No cycle has closed yet" in at.info[0].value

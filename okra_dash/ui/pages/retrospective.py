@@ -9,6 +9,8 @@ from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, state, tables
 from okra_dash.words import BANDS
 
+TEAMS_CHARTED = 40  # a bar per team stays readable up to about this many
+
 view = data.current_view()
 st.title("Cycle retrospective")
 closed = data.closed_cycles(view)
@@ -35,8 +37,15 @@ st.caption(f"Bands: {BANDS[0][0]} below {limits[0]}, "
            + f", {BANDS[-1][0]} {limits[-1]} or more.")
 
 left, right = st.columns(2)
-drawn.chart(left, charts.achievement_distribution, retro, "team", f"Final achievement per team, {md(cycle)}",
-            width="stretch")
+teams = retro["team"].nunique()
+# One bar per team: hundreds of teams make a chart metres tall and slow to draw; drawn on request then (the
+# table below lists every key result either way).
+if teams <= TEAMS_CHARTED or left.toggle(f"Chart every team ({teams})", key="retro_every_team"):
+    drawn.chart(left, charts.achievement_distribution, retro, "team", f"Final achievement per team, {md(cycle)}",
+                width="stretch")
+else:
+    left.caption(f"{teams} teams took part: their chart, a bar each, is drawn on request. The table below lists "
+                 "every key result, with its team.")
 drawn.chart(right, charts.achievement_distribution, retro, "value_stream",
             f"Final achievement per value stream, {md(cycle)}", width="stretch")
 st.dataframe(tables.shown(retro), hide_index=True, column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})
