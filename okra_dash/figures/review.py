@@ -96,8 +96,7 @@ class Review:
         review_measures share one cursor, which computes it once; the others run alone.
         """
         shared = [name for name in names if queries.reads_review_measures(name)]
-        groups = [shared] * bool(shared) + [[name] for name in names if name not in shared]
-
+        groups = ([shared] if shared else []) + [[name] for name in names if name not in shared]
         cursors = [queries.cursor(self.con) for _ in groups]  # here: the connection serves one call at a time
 
         def run(group: list[str], cursor: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
