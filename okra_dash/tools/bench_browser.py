@@ -1,7 +1,8 @@
 """The dashboard as people wait for it: `streamlit run` timed in Debian's Chromium, against a trivial app.
 
 The peer is a six-page Streamlit app that shows a title and a line of text per page: Streamlit's own floor
-on this machine. Both are timed the same way, as medians:
+on this machine. Both are timed the same way, turn about (one app, then the other, for each measure), as
+medians:
 - first page: the server just started, a browser opens the first page;
 - fresh session: a new browser context opens the first page of a running server;
 - page switch: a click in the sidebar's navigation until the page has finished running.
@@ -90,47 +91,73 @@ def _switch(page, label: str, title: str) -> float:
     return time.perf_counter() - started
 
 
-def measure(app: Path, env: dict[str, str], nav: list[tuple[str, str]], sessions: int = 5, rounds: int = 3) -> dict:
-    """Times for one app: nav is its pages as (label in the sidebar, title on the page), the first one first.
-    The first round of switches visits each page for the first time; the later rounds (at least one) are the
-    switches timed."""
-    rounds = max(rounds, 2)
+class _App:
+    """One app under test: how to serve it, its pages as (label in the sidebar, title on the page), the first
+    one first, and the times taken."""
+
+    def __init__(self, app: Path, env: dict[str, str], nav: list[tuple[str, str]]):
+        self.app, self.env, self.nav = app, env, nav
+        self.times: dict[str, list[float]] = {"first_page_s": [], "fresh_session_s": [], "first_visit_s": [],
+                                              "switch_s": []}
+
+    def first_page(self, browser) -> tuple[subprocess.Popen, str]:
+        """Start the server, time its first page (from `streamlit run`), leave the server running."""
+        process, url, started = serve(self.app, self.env)
+        page, _ = _open(browser, url, self.nav[0][1])
+        self.times["first_page_s"].append(time.perf_counter() - started)
+        page.context.close()
+        return process, url
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: int = 2) -> list[dict[str, float]]:
+    """Time the apps turn about, so that both meet the machine in the same state (here the same measure
+    varies 20-40 % from one minute to the next): `starts` server starts each, then `sessions` fresh browser
+    sessions each, then `rounds` rounds of page switches each (the first round visits each page for the
+    first time; the later ones, at least one, are the switches timed). Medians per app."""
     from playwright.sync_api import sync_playwright
 
-    process, url, started = serve(app, env)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            first, _ = _open(browser, url, nav[0][1])
-            first_page = time.perf_counter() - started  # from `streamlit run` to the first page shown
-            first.context.close()
-            fresh = []
+    rounds = max(rounds, 2)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(max(starts, 1) - 1):
+            for app in apps:
+                _stop(app.first_page(browser)[0])
+        servers = [app.first_page(browser) for app in apps]
+        try:
             for _ in range(sessions):
-                page, seconds = _open(browser, url, nav[0][1])
-                fresh.append(seconds)
-                page.context.close()
-            page, _ = _open(browser, url, nav[0][1])
-            first_visits, switches = [], []
+                for app, (_, url) in zip(apps, servers):
+                    page, seconds = _open(browser, url, app.nav[0][1])
+                    app.times["fresh_session_s"].append(seconds)
+                    page.context.close()
+            pages = [_open(browser, url, app.nav[0][1])[0] for app, (_, url) in zip(apps, servers)]
             for n in range(rounds):
-                for label, title in nav[1:] + nav[:1]:
-                    (first_visits if n == 0 else switches).append(_switch(page, label, title))
+                for app, page in zip(apps, pages):
+                    for label, title in app.nav[1:] + app.nav[:1]:
+                        app.times["first_visit_s" if n == 0 else "switch_s"].append(_switch(page, label, title))
             browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-    return {"first_page_s": first_page, "fresh_session_s": statistics.median(fresh),
-            "first_visit_s": max(first_visits), "switch_s": statistics.median(switches)}
+        finally:
+            for process, _ in servers:
+                _stop(process)
+    return [{"first_page_s": statistics.median(app.times["first_page_s"]),
+             "fresh_session_s": statistics.median(app.times["fresh_session_s"]),
+             "first_visit_s": max(app.times["first_visit_s"]),
+             "switch_s": statistics.median(app.times["switch_s"])} for app in apps]
 
 
-def against_trivial(db: Path, workdir: Path, sessions: int = 5, rounds: int = 3) -> dict[str, dict]:
-    """okra-dash on the database at db, and the trivial app, measured alike."""
+def against_trivial(db: Path, workdir: Path, sessions: int = 5, rounds: int = 3, starts: int = 2) -> dict[str, dict]:
+    """okra-dash on the database at db, and the trivial app, measured turn about."""
     from okra_dash.tools.bench import CHECKOUT
 
     nav = [("Weekly review", "Weekly review"), ("Value streams", "Value streams"),
            ("Stalled KRs", "Stalled key results"), ("Champions", "A champion's list"),
            ("OKR vs KPI", "OKR-driven and KPI-driven teams"), ("Retrospective", "Cycle retrospective"),
            ("Data quality", "Data quality")]
-    okra = measure(CHECKOUT / "app.py", {"OKRA_DB": str(db), "OKRA_SOURCE": "", "PYTHONPATH": str(CHECKOUT)}, nav,
-                   sessions, rounds)
-    trivial = measure(trivial_app(workdir), {}, [(title, title) for title in TRIVIAL_TITLES], sessions, rounds)
-    return {"okra": okra, "trivial": trivial}
+    okra = _App(CHECKOUT / "app.py", {"OKRA_DB": str(db), "OKRA_SOURCE": "", "PYTHONPATH": str(CHECKOUT)}, nav)
+    trivial = _App(trivial_app(workdir), {}, [(title, title) for title in TRIVIAL_TITLES])
+    timed_okra, timed_trivial = interleaved([okra, trivial], sessions, rounds, starts)
+    return {"okra": timed_okra, "trivial": timed_trivial}
