@@ -87,3 +87,25 @@ def test_the_browser_benchmark_times_both_apps_in_chromium(tmp_path):
     for app in ("okra", "trivial"):
         assert set(timed[app]) == {"first_page_s", "fresh_session_s", "first_visit_s", "switch_s"}
         assert all(0 < seconds < 60 for seconds in timed[app].values()), timed
+
+
+def test_streamlit_run_from_the_checkout_skips_the_full_garbage_collection_after_every_run(tmp_path):
+    """.streamlit/config.toml turns off Streamlit's gc.collect(2) after each run (it held the GIL 40-60 ms while a
+    page switch's last messages went out); Streamlit reads it from the folder `streamlit run` starts in, and
+    not elsewhere."""
+    import subprocess
+    import sys
+
+    from okra_dash.tools.bench import CHECKOUT
+
+    code = ("from streamlit import config; config.get_config_options(force_reparse=True); "
+            "print(config.get_option('runner.postScriptGC'))")
+    env = {**os.environ, "HOME": str(tmp_path)}  # no user-wide config.toml
+    env.pop("STREAMLIT_RUNNER_POST_SCRIPT_GC", None)
+
+    def post_script_gc(folder) -> str:
+        return subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert post_script_gc(CHECKOUT) == "False"
+    assert post_script_gc(tmp_path) == "True"  # Streamlit's default, which the checkout's file changes
