@@ -116,6 +116,33 @@ def warm(view: View) -> None:
     thread.start()
 
 
+_PREFETCHED: set[tuple] = set()  # (view, query) pairs a prefetch thread has computed (or is computing)
+
+
+def prefetch(view: View, *names: str) -> None:
+    """Start computing these queries of the view, each in a thread of its own, so that a page that reads several
+    cold ones (the first page after start, a new date) has them computed side by side on the machine's cores
+    while it draws; its own reads wait for them (st.cache_data computes a key once). Once per view and query:
+    later reruns find them cached."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    key = (view.db, view.version, view.as_of, view.cycles, view.thresholds, view.seen)
+    for name in names:
+        if (key, name) in _PREFETCHED:
+            continue
+        _PREFETCHED.add((key, name))
+        thread = threading.Thread(target=_fetch, args=(view, name), name="okra-prefetch", daemon=True)
+        add_script_run_ctx(thread)
+        thread.start()
+
+
+def _fetch(view: View, name: str) -> None:
+    try:
+        view.frame(name)
+    except Exception:  # the page reads it again and says what is wrong
+        return
+
+
 # The stalled list before anyone filters it: what the Stalled page shows first (and counts against).
 ALL_STALLED = {"value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
 

@@ -8,6 +8,8 @@ from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, tables
 
 view = data.current_view()
+# The slowest of the queries below, computed side by side while the headline is (cold after a date change).
+data.prefetch(view, "trajectory", "value_streams", "changes")
 limits = view.thresholds
 windows = data.unfiltered("cycles", view.as_of, view.seen)
 windows = windows[windows["cycle"].isin(view.cycles)].sort_values("start_date")
