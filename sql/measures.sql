@@ -1,7 +1,7 @@
 -- measures: the contract's §2 measures, defined once as macros on a reader connection.
 -- Every query in sql/ that shows a figure reads it from kr_measures() or stream_measures();
 -- takes no parameters. The macros live in the reader's own in-memory catalog (not TEMP), so every
--- cursor of that connection sees them without defining them again (store.cursor).
+-- cursor of that connection sees them without defining them again (queries.cursor).
 --
 -- `review` is the struct Review binds as $review: the thresholds in force (on_track_margin,
 -- at_risk_margin, movement_checkins, no_checkin_days, flat_elapsed, ...) and the words of

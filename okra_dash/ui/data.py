@@ -97,26 +97,30 @@ class View:
                       self.seen).copy()
 
 
-_WARMED: set[tuple] = set()  # the views whose queries a thread has computed (or is computing) in this process
+def _in_background(name: str, target, *args: object) -> None:
+    """Run target(*args) in a daemon thread that may use st.cache_data as the page's own thread does."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    add_script_run_ctx(thread)
+    thread.start()
+
+
+_WARMED: set[View] = set()  # the views whose queries a thread has computed (or is computing) in this process
 
 
 def warm(view: View) -> None:
     """After a page is shown, compute in the background every query a page reads with this view's choices
     alone (the ones without filters), so the first visit of every other page finds them cached. Once per view
     and file version; off with OKRA_WARM=0."""
-    key = (view.db, view.version, view.as_of, view.cycles, view.thresholds, view.seen)
-    if os.environ.get("OKRA_WARM") == "0" or key in _WARMED:
+    if os.environ.get("OKRA_WARM") == "0" or view in _WARMED:
         return
-    _WARMED.add(key)
+    _WARMED.add(view)
     wanted = [name for name in queries.names() if queries.parameters(name) <= Review.PARAMETERS]
-    thread = threading.Thread(target=_compute, args=(view, wanted), name="okra-warm", daemon=True)
-    from streamlit.runtime.scriptrunner import add_script_run_ctx
-
-    add_script_run_ctx(thread)  # st.cache_data from this thread, as from the page's
-    thread.start()
+    _in_background("okra-warm", _compute, view, wanted)
 
 
-_PREFETCHED: set[tuple] = set()  # (view, query) pairs a prefetch thread has computed (or is computing)
+_PREFETCHED: set[tuple[View, str]] = set()  # the (view, query) pairs a prefetch thread has computed or is computing
 
 
 def prefetch(view: View, *names: str) -> None:
@@ -124,16 +128,10 @@ def prefetch(view: View, *names: str) -> None:
     cold ones (the first page after start, a new date) has them computed side by side on the machine's cores
     while it draws; its own reads wait for them (st.cache_data computes a key once). Once per view and query:
     later reruns find them cached."""
-    from streamlit.runtime.scriptrunner import add_script_run_ctx
-
-    key = (view.db, view.version, view.as_of, view.cycles, view.thresholds, view.seen)
     for name in names:
-        if (key, name) in _PREFETCHED:
-            continue
-        _PREFETCHED.add((key, name))
-        thread = threading.Thread(target=_fetch, args=(view, name), name="okra-prefetch", daemon=True)
-        add_script_run_ctx(thread)
-        thread.start()
+        if (view, name) not in _PREFETCHED:
+            _PREFETCHED.add((view, name))
+            _in_background("okra-prefetch", _fetch, view, name)
 
 
 def _fetch(view: View, name: str) -> None:

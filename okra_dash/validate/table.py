@@ -42,12 +42,7 @@ class MissingColumn(SourceError):
 
 
 def is_empty(row: list[object]) -> bool:
-    for cell in row:
-        if type(cell) is str and cell.isprintable() and cell.strip():  # most rows: the first cell says so
-            return False
-        if cells.text(cell) != "":
-            return False
-    return True
+    return not any(cells.text(cell) for cell in row)
 
 
 def header_index(rows: list[list[object]], required: tuple[str, ...]) -> int | None:
