@@ -150,6 +150,13 @@ def test_the_retrospective_charts_every_team_on_request_when_there_are_many(tmp_
         "Final achievement per team, 2026-Q1", "Final achievement per value stream, 2026-Q1"]
     teams = pa.ipc.open_stream(charts_drawn[0].proto.datasets[0].data.data).read_all().column("team").to_pylist()
     assert len(set(teams)) == 50
+    assert at.query_params["every_team"] == "1"  # the link keeps it, as every choice on a page
+    shared = app(db, monkeypatch, as_of=dt.date(2026, 5, 20), cycle=None, page="retrospective",
+                 query={"every_team": "1"})
+    assert len(shared.get("vega_lite_chart")) == 2
+    odd = app(db, monkeypatch, as_of=dt.date(2026, 5, 20), cycle=None, page="retrospective",
+              query={"every_team": "yes"})
+    assert len(odd.get("vega_lite_chart")) == 1 and "every team “yes”" in odd.main.caption[0].value
 
 
 def test_the_retrospective_says_when_no_cycle_has_closed(review_db, monkeypatch):

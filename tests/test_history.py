@@ -369,6 +369,11 @@ def test_the_champions_heatmap_shows_their_teams_and_every_team_on_request(synce
     assert teams_drawn() == ["Alpha"]
     at.toggle(key="habits_every").set_value(True).run()
     assert teams_drawn() == ["Alpha", "Beta", "Gamma", "Hotline"]
+    assert at.query_params["every_team"] == "1"  # a link opens it so
+    at = dashboard(db, monkeypatch, {"as_of": "2026-02-10"})
+    at.query_params["champion"], at.query_params["every_team"] = "Ana", "1"  # a link to the page, opened
+    at.switch_page("okra_dash/ui/pages/champions.py").run()
+    assert teams_drawn() == ["Alpha", "Beta", "Gamma", "Hotline"]
 
 
 def test_a_file_from_before_the_notes_tab_is_brought_up_to_date_with_its_history(tmp_path):

@@ -128,3 +128,22 @@ def read_count(text: str) -> int:
     if value < 0:
         raise ValueError(text)
     return value
+
+
+def _read_flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError(text)
+    return text == "1"
+
+
+def flag(name: str, key: str) -> Param:
+    """A switch in the link: `name=1` on, `name=0` off."""
+    return Param(name, key, read=_read_flag, show=lambda on: "1" if on else "0")
+
+
+def toggle(box, param: Param, label: str) -> bool:
+    """A toggle whose state is in the link as `name=1` (off, the default, leaves it out)."""
+    seed(param, [False, True], default=False, what=param.name.replace("_", " "))
+    on = box.toggle(label, key=param.key)
+    publish(param, on, default=False)
+    return on

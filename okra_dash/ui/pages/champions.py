@@ -8,6 +8,7 @@ from okra_dash.ui import data, drawn, state, tables
 
 NOBODY = "(teams with no champion)"
 CHAMPION = state.Param("champion", "champion")
+EVERY_TEAM = state.flag("every_team", "habits_every")
 
 view = data.current_view()
 st.title("A champion's list")
@@ -39,7 +40,7 @@ else:
 habits = view.frame("habits")
 if not habits.empty:
     # The champion's teams; every team on request (hundreds of rows at a large company are slow and unreadable).
-    every = st.toggle("Compare with every team", key="habits_every")
+    every = state.toggle(st, EVERY_TEAM, "Compare with every team")
     shown = habits if every else habits[habits["team"].isin(row["teams"])]
     if shown.empty:
         st.caption("These teams have no complete week in the cycle yet.")

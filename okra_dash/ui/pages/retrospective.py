@@ -10,6 +10,7 @@ from okra_dash.ui import data, drawn, state, tables
 from okra_dash.words import BANDS
 
 TEAMS_CHARTED = 40  # a bar per team stays readable up to about this many
+EVERY_TEAM = state.flag("every_team", "retro_every_team")
 
 view = data.current_view()
 st.title("Cycle retrospective")
@@ -40,7 +41,7 @@ left, right = st.columns(2)
 teams = retro["team"].nunique()
 # One bar per team: hundreds of teams make a chart metres tall and slow to draw; drawn on request then (the
 # table below lists every key result either way).
-if teams <= TEAMS_CHARTED or left.toggle(f"Chart every team ({teams})", key="retro_every_team"):
+if teams <= TEAMS_CHARTED or state.toggle(left, EVERY_TEAM, f"Chart every team ({teams})"):
     drawn.chart(left, charts.achievement_distribution, retro, "team", f"Final achievement per team, {md(cycle)}",
                 width="stretch")
 else:
