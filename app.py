@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from okra_dash import ui
 from okra_dash.ui import data, pages, sidebar, sign_in, state
 
-st.set_page_config(page_title="okra-dash", page_icon="🎯", layout="wide")
+st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
 sign_in.require()  # before any data is read
 
 PAGES = pages.FOLDER
