@@ -114,11 +114,12 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=20)
 
 
-def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: int = 2) -> list[dict[str, float]]:
+def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: int = 3) -> list[dict[str, float]]:
     """Time the apps turn about, so that both meet the machine in the same state (here the same measure
     varies 20-40 % from one minute to the next): `starts` server starts each, then `sessions` fresh browser
     sessions each, then `rounds` rounds of page switches each (the first round visits each page for the
-    first time; the later ones, at least one, are the switches timed). Medians per app."""
+    first time; the later ones, at least one, are the switches timed). Medians per app: three starts by default,
+    so that one slow start (they range over half again here) is not half the figure."""
     from playwright.sync_api import sync_playwright
 
     rounds = max(rounds, 2)
@@ -149,7 +150,7 @@ def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: in
              "switch_s": statistics.median(app.times["switch_s"])} for app in apps]
 
 
-def against_trivial(db: Path, workdir: Path, sessions: int = 5, rounds: int = 3, starts: int = 2) -> dict[str, dict]:
+def against_trivial(db: Path, workdir: Path, sessions: int = 5, rounds: int = 3, starts: int = 3) -> dict[str, dict]:
     """okra-dash on the database at db, and the trivial app, measured turn about."""
     from okra_dash.tools.bench import CHECKOUT
 
