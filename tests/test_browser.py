@@ -289,6 +289,58 @@ def test_a_link_opened_in_another_browser_shows_what_its_sender_saw(server, brow
         context.close()
 
 
+def shows_its_link(page, path: str) -> dict[str, list[str]]:
+    """After Back or Forward: the page the URL names, showing the date and filters the URL holds; its query."""
+    settle(page)
+    no_exception(page, page.url)
+    url = urlparse(page.url)
+    assert url.path == "/" + path, page.url
+    query = parse_qs(url.query)
+    assert page.get_by_role("heading", name=NAV[path]).first.is_visible(), page.url
+    assert shown_as_of(page) == dt.date.fromisoformat(query["as_of"][0]), page.url
+    if path == "stalled":
+        reason = page.get_by_test_id("stMultiSelect").filter(has_text="Reason")
+        assert reason.locator("[data-tag]").all_inner_texts() == query.get("reason", []), page.url
+    return query
+
+
+def back_to(page, path: str) -> dict[str, list[str]]:
+    """Back until the browser is on path. Streamlit keeps two steps of history per page switch (the page's
+    address, then its link once the run has written it): the first Back shows the same page again."""
+    for _ in range(2):
+        page.go_back()
+        settle(page)
+        if urlparse(page.url).path == "/" + path:
+            return shows_its_link(page, path)
+    raise AssertionError(f"two steps back did not reach /{path}: {page.url}")
+
+
+def test_back_and_forward_show_what_each_link_says(server, page):
+    today, earlier = dt.date.today(), dt.date.today() - dt.timedelta(days=14)
+    page.goto(f"{server}/stalled")
+    settle(page)
+    open_filters(page)
+    pick(page, page.get_by_test_id("stMultiSelect").filter(has_text="Reason").locator("input"), "no movement")
+    page.keyboard.press("Escape")
+    wait_for_link(page, "reason=no+movement")
+    set_as_of(page, earlier)
+    open_page(page, "champions")
+    wait_for_link(page, "champion=")
+
+    query = back_to(page, "stalled")  # the Stalled page as it was left: the earlier date, the filter
+    assert query["as_of"] == [earlier.isoformat()] and query["reason"] == ["no movement"]
+    page.go_back()  # before the date changed
+    query = shows_its_link(page, "stalled")
+    assert query["as_of"] == [today.isoformat()] and query["reason"] == ["no movement"]
+    page.go_forward()
+    query = shows_its_link(page, "stalled")
+    assert query["as_of"] == [earlier.isoformat()]
+    page.go_forward()
+    page.go_forward()
+    query = shows_its_link(page, "champions")
+    assert query["as_of"] == [earlier.isoformat()] and query["champion"]
+
+
 def test_the_stalled_csv_download_is_plain_text_with_rounded_numbers(server, page):
     page.goto(f"{server}/stalled")
     settle(page)
