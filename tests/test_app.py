@@ -351,6 +351,24 @@ def test_after_the_first_page_the_other_pages_queries_are_computed_in_the_backgr
     assert metrics(at)  # and shown
 
 
+def test_a_process_that_ends_while_the_warm_up_runs_exits_cleanly(review_db):
+    """A warm-up thread still inside a DuckDB query when Python finalizes used to abort the process (SIGABRT,
+    status 134): a server stopped, or a test run ended, right after a page was shown. It stops at its next query
+    and is waited for."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from streamlit.testing.v1 import AppTest; "
+              f"at = AppTest.from_file({str(APP)!r}, default_timeout=60); "
+              "at.query_params['as_of'] = '2026-01-31'; at.run(); "
+              "assert not at.exception and at.metric; print('shown')")  # and exit at once, the warm-up running
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "OKRA_DB": str(review_db), "OKRA_SOURCE": "", "OKRA_WARM": "1"})
+        assert (done.returncode, done.stdout.strip()) == (0, "shown"), done.stderr[-2000:]
+
+
 def test_the_weekly_review_computes_its_slowest_queries_side_by_side_and_each_once(review_db, monkeypatch):
     """The weekly review starts its three slowest queries in threads of their own before it draws; its own reads
     wait for them, so each is computed once, and a rerun starts none again."""

@@ -6,10 +6,12 @@ filter click reuses them and a sync, from this app or from cron, shows at once.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime as dt
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,13 +99,28 @@ class View:
                       self.seen).copy()
 
 
+_BACKGROUND = "okra-"  # the name of every thread started below starts so
+_EXITING = threading.Event()
+
+
 def _in_background(name: str, target, *args: object) -> None:
     """Run target(*args) in a daemon thread that may use st.cache_data as the page's own thread does."""
     from streamlit.runtime.scriptrunner import add_script_run_ctx
 
-    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    thread = threading.Thread(target=target, args=args, name=_BACKGROUND + name, daemon=True)
     add_script_run_ctx(thread)
     thread.start()
+
+
+@atexit.register
+def _let_background_finish(timeout_s: float = 60) -> None:
+    """At exit, stop the warm-up at its next query and wait for the threads still in one: a thread still in a
+    DuckDB query when Python finalizes aborts the whole process (SIGABRT, exit status 134)."""
+    _EXITING.set()
+    deadline = time.monotonic() + timeout_s
+    for thread in threading.enumerate():
+        if thread.name.startswith(_BACKGROUND):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 _WARMED: set[View] = set()  # the views whose queries a thread has computed (or is computing) in this process
@@ -117,7 +134,7 @@ def warm(view: View) -> None:
         return
     _WARMED.add(view)
     wanted = [name for name in queries.names() if queries.parameters(name) <= Review.PARAMETERS]
-    _in_background("okra-warm", _compute, view, wanted)
+    _in_background("warm", _compute, view, wanted)
 
 
 _PREFETCHED: set[tuple[View, str]] = set()  # the (view, query) pairs a prefetch thread has computed or is computing
@@ -131,7 +148,7 @@ def prefetch(view: View, *names: str) -> None:
     for name in names:
         if (view, name) not in _PREFETCHED:
             _PREFETCHED.add((view, name))
-            _in_background("okra-prefetch", _fetch, view, name)
+            _in_background("prefetch", _fetch, view, name)
 
 
 def _fetch(view: View, name: str) -> None:
@@ -156,6 +173,8 @@ def _compute(view: View, names: list[str]) -> None:
     list and the retrospective of the latest closed cycle (the slowest first visits at 10,000 KRs)."""
     try:
         for name in names:
+            if _EXITING.is_set():
+                return
             view.frame(name)
         view.frame("stalled_key_results", **ALL_STALLED)
         closed = closed_cycles(view)
