@@ -61,6 +61,17 @@ def test_the_weekly_review_shows_the_headline_with_changes_since_last_week(revie
     assert "expected pace" in json.loads(chart)["title"]
 
 
+def test_an_unchanged_check_in_share_is_shown_as_no_change_not_as_a_rise(review_db, monkeypatch):
+    # Jan 12: two of the three key results checked in this week, as in the week before (67% both weeks).
+    at = app(review_db, monkeypatch, as_of=dt.date(2026, 1, 12))
+    checked = next(metric for metric in at.metric if metric.label == "Checked in")
+    assert (checked.value, checked.delta) == ("67%", "0 pts")
+    assert checked.proto.direction == checked.proto.MetricDirection.NONE
+    assert checked.proto.color == checked.proto.MetricColor.GRAY
+    risen = next(metric for metric in app(review_db, monkeypatch).metric if metric.label == "Checked in")
+    assert risen.proto.direction == risen.proto.MetricDirection.UP and risen.delta == "+17 pts"
+
+
 def test_the_weekly_review_agrees_with_the_report_for_the_same_date_and_cycle(review_db, monkeypatch, capsys):
     main(["report", "--db", str(review_db), "--as-of", "2026-01-31", "--cycle", "2026-Q1"])
     report = json.loads(capsys.readouterr().out)

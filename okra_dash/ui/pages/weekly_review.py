@@ -41,9 +41,12 @@ cols[0].metric("Streams behind", f"{int(now['streams_behind'])} of {int(now['str
 cols[1].metric("Stalled", int(now["stalled"]), int(now["stalled"] - before["stalled"]),
                delta_color="inverse", help="Key results with no movement, no check-in or still at zero.")
 checked, checked_before = now["checked_in_this_week"], before["checked_in_this_week"]
+moved = None if checked != checked or checked_before != checked_before else (
+    round(checked * 100) - round(checked_before * 100))
+# Streamlit draws a text delta as a rise unless it starts with "-": no change is grey, without an arrow.
 cols[2].metric("Checked in", tables.percent(checked),
-               None if checked != checked or checked_before != checked_before
-               else f"{round(checked * 100) - round(checked_before * 100):+.0f} pts",
+               None if moved is None else f"{moved:+.0f} pts" if moved else "0 pts",
+               delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off",
                help="This week: the share of the cycle's key results with a value for the week holding the "
                     "as-of date.")
 
