@@ -49,12 +49,17 @@ def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:
     long = weeks.melt(id_vars=["cycle", "week"], value_vars=["progress", "expected"], var_name="line",
                       value_name="share").dropna(subset=["share"])
     long["line"] = long["line"].map({"progress": "Progress", "expected": "Expected pace"})
+    # One label per week, the week's Monday as the habits chart writes it: a time axis put its ticks between the
+    # points and named them by weekday ("Tue 13").
     return alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("week:T", title="Week"),
+        x=alt.X("yearmonthdate(week):O", title="Week of", axis=alt.Axis(format="%d %b", labelAngle=0)),
         y=alt.Y("share:Q", title="Share of the way from Start to Target", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("cycle:N", title="Cycle"),
-        strokeDash=alt.StrokeDash("line:N", title=None, sort=["Progress", "Expected pace"]),
+        strokeDash=alt.StrokeDash("line:N", title=None, sort=["Progress", "Expected pace"],
+                                  # the legend draws each line's dash, not two dots without a colour
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="gray",
+                                                    symbolFillColor="gray", symbolStrokeWidth=2)),
         tooltip=[alt.Tooltip("week:T", title="Week of"), "line:N", alt.Tooltip("share:Q", format=".0%"),
                  "cycle:N"],
     ).properties(title=title, height=260)
