@@ -88,6 +88,9 @@ def _not_a_number(cell: object) -> CellError | None:
 
 def number(cell: object) -> float | None:
     """A number from a cell: plain, '1,200', '45%', '€1,200', ' 3.5 ', a 45% cell; None when blank."""
+    value = _plain(cell)  # most cells: a typed number or plain-number text, read as float() reads it
+    if value == value and not math.isinf(value):
+        return float(value)
     if isinstance(cell, Percent):
         return cell.shown()
     if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
