@@ -113,7 +113,7 @@ def _wide(table: Table, windows: Windows, left_out: set[str]) -> Columns:
         return _none()
     positions, row_numbers, kr_ids = (np.array(part, dtype=object) for part in zip(*rows))
     flat = grid[np.ix_(positions.astype(int), [index for index, _, _ in weeks])].ravel()
-    filled = np.fromiter((cell is not None and cell != "" for cell in flat), dtype=bool, count=len(flat))
+    filled = np.not_equal(flat, None) & np.not_equal(flat, "")  # element by element, in numpy's loop
     count = len(weeks)
     return _values(
         table, flat[filled],
