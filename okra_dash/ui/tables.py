@@ -23,9 +23,9 @@ KR_COLUMNS = {
     "key_result": st.column_config.TextColumn("Key result", width="medium"),
     "value_stream": st.column_config.TextColumn("Value stream", width="small"),
     "objective_id": st.column_config.TextColumn("Objective", width="small"),
-    "team": st.column_config.TextColumn("Team", width="small"),
+    "team": st.column_config.TextColumn("Team", width=140),  # "small" (75 px) cut "Growth marketing" to "Growth mar"
     "mode": st.column_config.TextColumn("Mode", width="small"),
-    "status": st.column_config.TextColumn("Status", width="small"),
+    "status": st.column_config.TextColumn("Status", width=105),  # "🔴 off track" whole
     "current": st.column_config.NumberColumn("Current", format="%g", width="small"),
     "start_value": st.column_config.NumberColumn("Start", format="%g", width="small"),
     "target": st.column_config.NumberColumn("Target", format="%g", width="small"),
