@@ -32,8 +32,9 @@ st.metric("Data issues in the last sync", len(issues))
 if issues.empty:
     st.success("Every cell of the last sync could be read.")
 else:
-    st.caption("Each of these cells was left out of the figures; everything else loaded. Fix them in the sheet "
-               "and sync again.")
+    # Not every problem leaves its cell out (a KR with an unknown team still counts, under Unknown): each says.
+    st.caption("Each problem says what became of its cell: left out of the figures, or counted another way. "
+               "Everything else loaded. Fix them in the sheet and sync again.")
     st.dataframe(issues, hide_index=True, column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
                  column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
                                 "column": "Column", "value": "Typed", "problem": st.column_config.TextColumn(
