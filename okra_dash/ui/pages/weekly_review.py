@@ -48,7 +48,8 @@ cols[2].metric("Checked in", tables.percent(checked),
                None if moved is None else f"{moved:+.0f} pts" if moved else "0 pts",
                delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off",
                help="This week: the share of the cycle's key results with a value for the week holding the "
-                    "as-of date.")
+                    "as-of date. The change is against last week's share, a week that has ended: early in a week "
+                    "this one is naturally lower.")
 
 streams = view.frame("value_streams")
 if streams.empty:
