@@ -176,20 +176,23 @@ def pick(page, opener, option: str) -> None:
 
 
 def open_filters(page) -> None:
-    """Unfold the Stalled KRs filters (folded while none is set), until the unfolding has ended."""
+    """Unfold the Stalled KRs filters (folded while none is set)."""
     expander = page.get_by_test_id("stExpander").filter(has_text="Filters")
     expander.locator("summary").click()
-    page.wait_for_function("el => el.getAnimations({subtree: true}).length === 0", arg=expander.element_handle(),
-                           timeout=10_000)
+    wait_until_unfolded(expander)
+
+
+def wait_until_unfolded(expander) -> None:
+    """Wait until an expander's opening animation has ended: a click on what it holds while it still grows
+    could be lost (the Reset button's, about one run in ten)."""
+    expander.page.wait_for_function("el => el.getAnimations({subtree: true}).length === 0",
+                                    arg=expander.element_handle(), timeout=10_000)
 
 
 def open_expander(box, label: str) -> None:
-    """Click an expander open and wait until its opening animation has ended: a click on what it holds while
-    it still grows could be lost (the Reset button's, about one run in ten)."""
+    """Click an expander open, until it has unfolded."""
     box.get_by_text(label, exact=True).click()
-    expander = box.get_by_test_id("stExpander").filter(has_text=label).element_handle()
-    box.page.wait_for_function("el => el.getAnimations({subtree: true}).length === 0", arg=expander,
-                               timeout=10_000)
+    wait_until_unfolded(box.get_by_test_id("stExpander").filter(has_text=label))
 
 
 def as_of_field(page):

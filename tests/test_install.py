@@ -19,6 +19,7 @@ def test_a_fresh_install_gives_a_working_okra_dash_command(tmp_path):
     assert sorted(name.split("/")[-1] for name in names if name.startswith("okra_dash/sql/")) == sorted(
         path.name for path in (ROOT / "sql").glob("*.sql"))
     assert "okra_dash/ui/pages/stalled.py" in names
+    assert "okra_dash/ui/favicon.svg" in names  # the tab's icon (app.py gives its path to set_page_config)
 
     # A new virtualenv that sees this machine's pinned dependencies but not the checkout.
     venv = tmp_path / "venv"
