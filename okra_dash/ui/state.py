@@ -68,15 +68,24 @@ def seed(param: Param, choices: Iterable | None = None, default: object = None, 
                 ss[_NOTES].append(f"{what or param.name} “{text}”")
                 continue
             values.append(value)
-        ss[param.key] = values if param.many else (values[0] if values else default)
+        _put(param.key, values if param.many else (values[0] if values else default))
     elif ss.get(_SOURCE) == "kept" or param.key not in ss:
         kept = ss[_KEPT].get(param.name, [] if param.many else default)
         if allowed is not None:  # the data may have changed since: keep what still exists
             kept = [v for v in kept if v in allowed] if param.many else (kept if kept in allowed else default)
-        ss[param.key] = kept
+        _put(param.key, kept)
     elif allowed is not None:
         value = ss[param.key]
-        ss[param.key] = [v for v in value if v in allowed] if param.many else (value if value in allowed else default)
+        _put(param.key, [v for v in value if v in allowed] if param.many else (value if value in allowed else default))
+
+
+def _put(key: str, value: object) -> None:
+    """Set a widget's value only when it differs: every assignment, even of the same value, makes Streamlit
+    send the widget to the browser as set by the script, which draws it again (about 40 ms of the browser's
+    time per page switch for the sidebar's widgets)."""
+    ss = st.session_state
+    if key not in ss or ss[key] != value:
+        ss[key] = value
 
 
 def publish(param: Param, value: object, default: object = None) -> None:
