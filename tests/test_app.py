@@ -42,6 +42,12 @@ def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
+def unfold(at, key: str):
+    """Open a folded expander (its key), as a click on it does: the run that follows draws what it holds."""
+    at.session_state[key] = True
+    return at.run()
+
+
 def deltas(at):
     return {m.label: m.delta for m in at.metric}
 
@@ -280,11 +286,24 @@ def test_issues_and_stalled_krs_link_to_their_cells_in_the_google_sheet(sheet_db
 
 def test_changing_a_threshold_in_the_sidebar_changes_the_statuses(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
+    assert not at.sidebar.number_input  # folded, the thresholds are not drawn
+    unfold(at, "thresholds_open")
     at.number_input(key="threshold_on_track_margin").set_value(0.0).run()
     at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()
     # Expected 0.337: A (0.40) stays on track, F (0.30) becomes at risk, B (0.25) off track.
-    assert {k: v for k, v in metrics(at).items() if k in ("On track", "At risk", "Off track")} == {
-        "On track": "2", "At risk": "1", "Off track": "3"}
+    strict = {"On track": "2", "At risk": "1", "Off track": "3"}
+    assert {k: v for k, v in metrics(at).items() if k in strict} == strict
+    at.session_state["thresholds_open"] = False  # folded again: the inputs go, the thresholds stay in force
+    at.run()
+    assert not at.sidebar.number_input and {k: v for k, v in metrics(at).items() if k in strict} == strict
+    at.run()
+    assert {k: v for k, v in metrics(at).items() if k in strict} == strict
+    at.switch_page(f"{PAGES}/okr_vs_kpi.py").run()
+    at.switch_page(f"{PAGES}/weekly_review.py").run()
+    assert {k: v for k, v in metrics(at).items() if k in strict} == strict
+    unfold(at, "thresholds_open")  # unfolded, the inputs show the values in force
+    assert at.number_input(key="threshold_at_risk_margin").value == 0.05
+    assert at.number_input(key="threshold_on_track_margin").value == 0.0
 
 
 def test_the_okr_vs_kpi_page_agrees_with_the_report(review_db, monkeypatch, capsys):

@@ -13,7 +13,7 @@ from okra_dash.figures.review import Review
 from okra_dash.store import connect
 from okra_dash.sync import sync
 from tests.conftest import write_csv_folder
-from tests.test_app import PAGES, app, metrics
+from tests.test_app import PAGES, app, metrics, unfold
 
 
 def main_captions(at) -> list[str]:
@@ -50,6 +50,7 @@ def test_every_page_survives_dates_before_inside_between_and_after_the_cycles(re
 def test_thresholds_that_contradict_each_other_are_refused_with_a_reset(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
     before = metrics(at)
+    unfold(at, "thresholds_open")
     at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()  # tighter than on track (0.10)
     assert at.sidebar.error[0].value == ("At risk margin (0.05) cannot be tighter than on track margin (0.1): at "
                                          "risk starts where on track ends. The defaults are used.")
@@ -60,6 +61,7 @@ def test_thresholds_that_contradict_each_other_are_refused_with_a_reset(review_d
 
 def test_filters_survive_going_to_another_page_and_back(review_db, monkeypatch):
     at = app(review_db, monkeypatch, page="stalled")
+    unfold(at, "filters_open")
     at.multiselect(key="f_teams").set_value(["Hotline"]).run()
     at.number_input(key="f_min_weeks").set_value(3).run()
     at.switch_page(f"{PAGES}/weekly_review.py").run()
@@ -69,6 +71,26 @@ def test_filters_survive_going_to_another_page_and_back(review_db, monkeypatch):
     assert at.number_input(key="f_min_weeks").value == 3
     assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-D", "KR-E"]
     assert at.query_params["team"] == "Hotline" and at.query_params["min_weeks"] == "3"
+
+
+def test_folded_filters_are_not_drawn_and_still_filter(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="stalled")
+    assert "f_reasons" not in [m.key for m in at.multiselect]  # folded while none is set: not drawn
+    unfold(at, "filters_open")
+    at.multiselect(key="f_reasons").set_value(["no check-in"]).run()
+    assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-C", "KR-E"]
+    at.session_state["filters_open"] = False  # folded: the filters go, the one set stays in force and in the link
+    at.run()
+    at.run()
+    assert "f_reasons" not in [m.key for m in at.multiselect]
+    assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-C", "KR-E"] and at.query_params["reason"] == "no check-in"
+    assert [e.label for e in at.expander if e.label.startswith("Filters")] == ["Filters (1 set)"]
+    unfold(at, "filters_open")  # unfolded: it shows the filter in force; cleared, the list is whole and stays open
+    assert at.multiselect(key="f_reasons").value == ["no check-in"]
+    at.multiselect(key="f_reasons").set_value([]).run()
+    at.run()
+    assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-B", "KR-C", "KR-D", "KR-E"]
+    assert "f_reasons" in [m.key for m in at.multiselect]
 
 
 def test_a_link_with_unknown_values_shows_the_rest_and_notes_what_it_ignored(review_db, monkeypatch):

@@ -176,9 +176,12 @@ def pick(page, opener, option: str) -> None:
 
 
 def open_filters(page) -> None:
-    """Unfold the Stalled KRs filters (folded while none is set)."""
+    """Unfold the Stalled KRs filters (folded while none is set, and then not drawn: unfolding runs the page
+    again to draw them)."""
     expander = page.get_by_test_id("stExpander").filter(has_text="Filters")
     expander.locator("summary").click()
+    expander.get_by_test_id("stMultiSelect").first.wait_for()
+    settle(page)
     wait_until_unfolded(expander)
 
 
@@ -190,9 +193,13 @@ def wait_until_unfolded(expander) -> None:
 
 
 def open_expander(box, label: str) -> None:
-    """Click an expander open, until it has unfolded."""
+    """Click an expander open, until what it holds is drawn (a folded expander's content is drawn by the run its
+    unfolding starts) and it has unfolded."""
     box.get_by_text(label, exact=True).click()
-    wait_until_unfolded(box.get_by_test_id("stExpander").filter(has_text=label))
+    expander = box.get_by_test_id("stExpander").filter(has_text=label)
+    expander.locator("input").first.wait_for()
+    settle(box.page)
+    wait_until_unfolded(expander)
 
 
 def as_of_field(page):

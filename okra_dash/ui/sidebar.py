@@ -78,27 +78,43 @@ def render() -> View:
     chosen = choices.multiselect("Cycle", names, key="cycles", placeholder=f"{', '.join(current)} (as of the date)",
                                  help="Leave empty to follow the as-of date; pick cycles to compare or look back.")
     state.publish(CYCLES, chosen)
-    thresholds = _thresholds(choices.expander("Thresholds"))
+    thresholds = _thresholds(choices.expander("Thresholds", key="thresholds_open", on_change="rerun"))
     path = default_path()
     return View(str(path), version(path), as_of, tuple(chosen or current), thresholds, seen_id, seen)
+
+
+_THRESHOLDS_KEPT = "_thresholds_kept"  # the values set, kept while the expander is folded and its inputs not drawn
+_THRESHOLDS_DRAWN = "_thresholds_drawn"
 
 
 def _reset_thresholds() -> None:
     for name in THRESHOLD_LABELS:
         st.session_state[f"threshold_{name}"] = getattr(Thresholds(), name)
+    st.session_state[_THRESHOLDS_KEPT] = {}
 
 
 def _thresholds(box) -> Thresholds:
-    """The thresholds in force: the ones set here when they make sense together, else the defaults."""
+    """The thresholds in force: the ones set here when they make sense together, else the defaults. Folded,
+    the expander's seven inputs are not drawn (they cost the browser 15-20 ms on every page switch): the values
+    set stay in force from where they are kept, and unfolding runs the page again to draw them."""
     defaults = Thresholds()
-    values = {}
+    ss = st.session_state
+    kept = ss.setdefault(_THRESHOLDS_KEPT, {})
+    undrawn = not ss.get(_THRESHOLDS_DRAWN)
+    ss[_THRESHOLDS_DRAWN] = box.open
+    values = {name: kept.get(name, getattr(defaults, name)) for name in THRESHOLD_LABELS}
+    if not box.open:
+        chosen = dataclasses.replace(defaults, **values)
+        return defaults if chosen.problem() else chosen
     with box:
         for name, label in THRESHOLD_LABELS.items():
-            default_value = getattr(defaults, name)
-            whole = isinstance(default_value, int)
-            st.session_state.setdefault(f"threshold_{name}", default_value)
+            whole = isinstance(getattr(defaults, name), int)
+            key = f"threshold_{name}"
+            if undrawn or key not in ss:  # Streamlit forgot or kept a stale value while it was not drawn
+                ss[key] = values[name]
             values[name] = st.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
-                                           max_value=None if whole else 1.0, key=f"threshold_{name}")
+                                           max_value=None if whole else 1.0, key=key)
+        kept.update(values)
         chosen = dataclasses.replace(defaults, **values)
         problem = chosen.problem()
         if problem:

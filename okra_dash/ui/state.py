@@ -52,8 +52,11 @@ class Param:
     show: Callable[[object], str] = str
 
 
-def seed(param: Param, choices: Iterable | None = None, default: object = None, what: str | None = None) -> None:
-    """Put the value this run should start from into the widget's key, before the widget is drawn."""
+def seed(param: Param, choices: Iterable | None = None, default: object = None, what: str | None = None,
+         undrawn: bool = False) -> None:
+    """Put the value this run should start from into the widget's key, before the widget is drawn. undrawn: the
+    last run did not draw the widget (a folded expander's), so its key may hold a stale value: start from the
+    kept one."""
     ss = st.session_state
     allowed = None if choices is None else list(choices)
     if ss.get(_SOURCE) == "url":
@@ -69,7 +72,7 @@ def seed(param: Param, choices: Iterable | None = None, default: object = None, 
                 continue
             values.append(value)
         _put(param.key, values if param.many else (values[0] if values else default))
-    elif ss.get(_SOURCE) == "kept" or param.key not in ss:
+    elif ss.get(_SOURCE) == "kept" or param.key not in ss or undrawn:
         kept = ss[_KEPT].get(param.name, [] if param.many else default)
         if allowed is not None:  # the data may have changed since: keep what still exists
             kept = [v for v in kept if v in allowed] if param.many else (kept if kept in allowed else default)

@@ -25,20 +25,27 @@ options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(eve
            "mode": sorted(everything["mode"].unique()), "reason": list(STALL_REASONS)}
 params = {name: state.Param(name, key, many=True) for name, (key, _) in FILTERS.items()}
 labels = {"vs": "value stream", "team": "team", "mode": "mode", "reason": "reason"}
+undrawn = not st.session_state.get("_filters_drawn")  # the last run of this page folded them
 for name, param in params.items():
-    state.seed(param, options[name], what=labels[name])
-state.seed(MIN_WEEKS, default=0, what="weeks since last change")
+    state.seed(param, options[name], what=labels[name], undrawn=undrawn)
+state.seed(MIN_WEEKS, default=0, what="weeks since last change", undrawn=undrawn)
 
-# Folded while nothing is filtered, so a phone shows the list first; open when a link carries filters.
+# Folded while nothing is filtered, so a phone shows the list first; open when a link carries filters. Folded,
+# the filters are not drawn at all (they are applied all the same, from their kept values): four multiselects
+# cost the browser 70-90 ms on every visit. Unfolding runs the page again to draw them.
 active = sum(bool(st.session_state[param.key]) for param in params.values()) + bool(st.session_state["f_min_weeks"])
-box = st.expander(f"Filters ({active} set)" if active else "Filters", expanded=bool(active), icon=":material/tune:")
-cols = box.columns([3, 3, 2, 3, 2])
-cols[0].multiselect("Value stream", options["vs"], key="f_value_streams", placeholder="All")
-cols[1].multiselect("Team", options["team"], key="f_teams", placeholder="All")
-cols[2].multiselect("Mode", options["mode"], key="f_modes", placeholder="All")
-cols[3].multiselect("Reason", options["reason"], key="f_reasons", placeholder="Any")
-cols[4].number_input("Weeks still, at least", min_value=0, step=1, key="f_min_weeks",
-                     help="Weeks since the value last changed")
+# (Its label is part of its identity: set or clear a filter and it is a new expander, open as it was.)
+box = st.expander(f"Filters ({active} set)" if active else "Filters", expanded=bool(active) or not undrawn,
+                  icon=":material/tune:", key="filters_open", on_change="rerun")
+st.session_state["_filters_drawn"] = box.open
+if box.open:
+    cols = box.columns([3, 3, 2, 3, 2])
+    cols[0].multiselect("Value stream", options["vs"], key="f_value_streams", placeholder="All")
+    cols[1].multiselect("Team", options["team"], key="f_teams", placeholder="All")
+    cols[2].multiselect("Mode", options["mode"], key="f_modes", placeholder="All")
+    cols[3].multiselect("Reason", options["reason"], key="f_reasons", placeholder="Any")
+    cols[4].number_input("Weeks still, at least", min_value=0, step=1, key="f_min_weeks",
+                         help="Weeks since the value last changed")
 for param in params.values():
     state.publish(param, st.session_state[param.key])
 state.publish(MIN_WEEKS, int(st.session_state["f_min_weeks"]), default=0)
