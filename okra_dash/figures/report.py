@@ -125,9 +125,24 @@ def _stream_figures(stream: dict) -> str:
     return "; ".join(parts)
 
 
+def change(now, before, key: str) -> int:
+    """A headline count's change since last week (now, before: the headline's two rows), as every page and
+    digest shows it."""
+    return int(now[key] - before[key])
+
+
+def points_change(now, before, key: str) -> int | None:
+    """A headline share's change since last week in whole points, each share rounded as it is shown (50 % then
+    67 %: +17); None when either week has no share."""
+    shares = now[key], before[key]
+    if any(share is None or share != share for share in shares):
+        return None
+    return round(shares[0] * 100) - round(shares[1] * 100)
+
+
 def _since(now: dict, before: dict, key: str) -> str:
-    change = now[key] - before[key]
-    return f" ({change:+d} since last week)" if change else " (as last week)"
+    moved = change(now, before, key)
+    return f" ({moved:+d} since last week)" if moved else " (as last week)"
 
 
 def typed_over(rewritten: list[dict]) -> list[dict]:

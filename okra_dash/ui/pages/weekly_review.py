@@ -11,7 +11,7 @@ view = data.current_view()
 data.prefetch(view, "trajectory", "value_streams", "changes")
 
 from okra_dash import charts  # noqa: E402
-from okra_dash.figures.report import md  # noqa: E402
+from okra_dash.figures.report import change, md, points_change  # noqa: E402
 from okra_dash.ui import drawn, tables  # noqa: E402
 
 limits = view.thresholds
@@ -27,24 +27,22 @@ st.caption(f"As of {view.as_of:%Y-%m-%d} · {elapsed}: that share is the expecte
 on_track = f"{limits.on_track_margin * 100:g}"
 at_risk = f"{limits.at_risk_margin * 100:g}"
 cols = st.columns(3)
-cols[0].metric("On track", int(now["on_track"]), int(now["on_track"] - before["on_track"]),
+cols[0].metric("On track", int(now["on_track"]), change(now, before, "on_track"),
                help=f"Key results at or within {on_track} points of the expected pace. Change since last week.")
-cols[1].metric("At risk", int(now["at_risk"]), int(now["at_risk"] - before["at_risk"]), delta_color="inverse",
+cols[1].metric("At risk", int(now["at_risk"]), change(now, before, "at_risk"), delta_color="inverse",
                help=f"Key results {on_track} to {at_risk} points behind the expected pace.")
-cols[2].metric("Off track", int(now["off_track"]), int(now["off_track"] - before["off_track"]),
+cols[2].metric("Off track", int(now["off_track"]), change(now, before, "off_track"),
                delta_color="inverse", help=f"Key results more than {at_risk} points behind the expected pace.")
 cols = st.columns(3)
 cols[0].metric("Streams behind", f"{int(now['streams_behind'])} of {int(now['streams'])}",
-               int(now["streams_behind"] - before["streams_behind"]), delta_color="inverse",
+               change(now, before, "streams_behind"), delta_color="inverse",
                help=f"Value streams whose mean progress is more than {on_track} points behind their expected pace "
                     "(a stream of health key results only: one of them breached).")
-cols[1].metric("Stalled", int(now["stalled"]), int(now["stalled"] - before["stalled"]),
+cols[1].metric("Stalled", int(now["stalled"]), change(now, before, "stalled"),
                delta_color="inverse", help="Key results with no movement, no check-in or still at zero.")
-checked, checked_before = now["checked_in_this_week"], before["checked_in_this_week"]
-moved = None if checked != checked or checked_before != checked_before else (
-    round(checked * 100) - round(checked_before * 100))
+moved = points_change(now, before, "checked_in_this_week")
 # Streamlit draws a text delta as a rise unless it starts with "-": no change is grey, without an arrow.
-cols[2].metric("Checked in", tables.percent(checked),
+cols[2].metric("Checked in", tables.percent(now["checked_in_this_week"]),
                None if moved is None else f"{moved:+.0f} pts" if moved else "0 pts",
                delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off",
                help="This week: the share of the cycle's key results with a value for the week holding the "
