@@ -78,13 +78,13 @@ def render() -> View:
     chosen = choices.multiselect("Cycle", names, key="cycles", placeholder=f"{', '.join(current)} (as of the date)",
                                  help="Leave empty to follow the as-of date; pick cycles to compare or look back.")
     state.publish(CYCLES, chosen)
-    thresholds = _thresholds(choices.expander("Thresholds", key="thresholds_open", on_change="rerun"))
+    undrawn = state.folded_last_run("thresholds_open")  # read before fold() records this run
+    thresholds = _thresholds(state.fold(choices, "Thresholds", "thresholds_open"), undrawn)
     path = default_path()
     return View(str(path), version(path), as_of, tuple(chosen or current), thresholds, seen_id, seen)
 
 
-_THRESHOLDS_KEPT = "_thresholds_kept"  # the values set, kept while the expander is folded and its inputs not drawn
-_THRESHOLDS_DRAWN = "_thresholds_drawn"
+_THRESHOLDS_KEPT = "_thresholds_kept"  # the values set, in force while the expander is folded and its inputs not drawn
 
 
 def _reset_thresholds() -> None:
@@ -93,34 +93,29 @@ def _reset_thresholds() -> None:
     st.session_state[_THRESHOLDS_KEPT] = {}
 
 
-def _thresholds(box) -> Thresholds:
-    """The thresholds in force: the ones set here when they make sense together, else the defaults. Folded,
-    the expander's seven inputs are not drawn (they cost the browser 15-20 ms on every page switch): the values
-    set stay in force from where they are kept, and unfolding runs the page again to draw them."""
+def _thresholds(box, undrawn: bool) -> Thresholds:
+    """The thresholds in force: the ones set here when they make sense together, else the defaults. Folded
+    (state.fold), the seven inputs are not drawn and the values set stay in force from where they are kept;
+    undrawn: the last run did not draw them."""
     defaults = Thresholds()
     ss = st.session_state
     kept = ss.setdefault(_THRESHOLDS_KEPT, {})
-    undrawn = not ss.get(_THRESHOLDS_DRAWN)
-    ss[_THRESHOLDS_DRAWN] = box.open
     values = {name: kept.get(name, getattr(defaults, name)) for name in THRESHOLD_LABELS}
-    if not box.open:
-        chosen = dataclasses.replace(defaults, **values)
-        return defaults if chosen.problem() else chosen
-    with box:
+    if box.open:
         for name, label in THRESHOLD_LABELS.items():
             whole = isinstance(getattr(defaults, name), int)
             key = f"threshold_{name}"
             if undrawn or key not in ss:  # Streamlit forgot or kept a stale value while it was not drawn
                 ss[key] = values[name]
-            values[name] = st.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
-                                           max_value=None if whole else 1.0, key=key)
+            values[name] = box.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
+                                            max_value=None if whole else 1.0, key=key)
         kept.update(values)
-        chosen = dataclasses.replace(defaults, **values)
-        problem = chosen.problem()
-        if problem:
-            st.error(f"{problem[0].upper()}{problem[1:]} The defaults are used.", icon=":material/tune:")
-        if chosen != defaults:
-            st.button("Reset to the defaults", on_click=_reset_thresholds, key="reset_thresholds")
+    chosen = dataclasses.replace(defaults, **values)
+    problem = chosen.problem()
+    if box.open and problem:
+        box.error(f"{problem[0].upper()}{problem[1:]} The defaults are used.", icon=":material/tune:")
+    if box.open and chosen != defaults:
+        box.button("Reset to the defaults", on_click=_reset_thresholds, key="reset_thresholds")
     return defaults if problem else chosen
 
 

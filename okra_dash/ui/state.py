@@ -91,6 +91,21 @@ def _put(key: str, value: object) -> None:
         ss[key] = value
 
 
+def folded_last_run(key: str) -> bool:
+    """Whether the folding expander `key` (see fold) did not draw its widgets on the last run: then their keys
+    may hold stale values, and seed(..., undrawn=True) starts them from the kept ones."""
+    return not st.session_state.get(f"_drawn_{key}")
+
+
+def fold(box, label: str, key: str, **options: object):
+    """An expander whose widgets are drawn only while it is open (box.open): folded, they cost the browser
+    nothing (four multiselects 70-90 ms a visit); unfolding runs the page again to draw them. Its label and
+    options are part of its identity: change them and it is a new expander, starting as options say."""
+    expander = box.expander(label, key=key, on_change="rerun", **options)
+    st.session_state[f"_drawn_{key}"] = expander.open
+    return expander
+
+
 def publish(param: Param, value: object, default: object = None) -> None:
     """Keep the widget's value for later visits and write it into the link (nothing for the default)."""
     ss = st.session_state

@@ -25,19 +25,17 @@ options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(eve
            "mode": sorted(everything["mode"].unique()), "reason": list(STALL_REASONS)}
 params = {name: state.Param(name, key, many=True) for name, (key, _) in FILTERS.items()}
 labels = {"vs": "value stream", "team": "team", "mode": "mode", "reason": "reason"}
-undrawn = not st.session_state.get("_filters_drawn")  # the last run of this page folded them
+undrawn = state.folded_last_run("filters_open")
 for name, param in params.items():
     state.seed(param, options[name], what=labels[name], undrawn=undrawn)
 state.seed(MIN_WEEKS, default=0, what="weeks since last change", undrawn=undrawn)
 
 # Folded while nothing is filtered, so a phone shows the list first; open when a link carries filters. Folded,
-# the filters are not drawn at all (they are applied all the same, from their kept values): four multiselects
-# cost the browser 70-90 ms on every visit. Unfolding runs the page again to draw them.
+# the filters are not drawn, and applied all the same from their kept values. Set or clear a filter and the label
+# makes it a new expander: open as it was.
 active = sum(bool(st.session_state[param.key]) for param in params.values()) + bool(st.session_state["f_min_weeks"])
-# (Its label is part of its identity: set or clear a filter and it is a new expander, open as it was.)
-box = st.expander(f"Filters ({active} set)" if active else "Filters", expanded=bool(active) or not undrawn,
-                  icon=":material/tune:", key="filters_open", on_change="rerun")
-st.session_state["_filters_drawn"] = box.open
+box = state.fold(st, f"Filters ({active} set)" if active else "Filters", "filters_open",
+                 expanded=bool(active) or not undrawn, icon=":material/tune:")
 if box.open:
     cols = box.columns([3, 3, 2, 3, 2])
     cols[0].multiselect("Value stream", options["vs"], key="f_value_streams", placeholder="All")
