@@ -63,8 +63,19 @@ def test_the_benchmark_prints_its_table_for_a_small_size(tmp_path):
 
     text = bench.run([40, 80], 13, 1, False, tmp_path)
     assert "| 40 × 13 | 520 |" in text and "| 80 × 13 | 1,040 |" in text
-    assert "| sync + report as processes | pandas peer | ratio |" in text
-    assert re.search(r"\| 80 × 13 \|.*\| [\d.]+ s \([\d.]+ \+ [\d.]+\) \| [\d.]+ s \| [\d.]+× \|", text), text
+    assert "| sync + report as processes | pandas peer | ratio | floor: store + report | floor ratio |" in text
+    figures = r"\| [\d.]+ s \([\d.]+ \+ [\d.]+\) \| [\d.]+ s \| [\d.]+× \| [\d.]+ s \([\d.]+ \+ [\d.]+\) \| [\d.]+× \|"
+    assert re.search(r"\| 80 × 13 \|.*" + figures, text), text
+    # The store floor wrote what the sync stores: every table, every row.
+    import duckdb
+
+    synced, floor = (duckdb.connect(str(tmp_path / name), read_only=True)
+                     for name in ("cli-80.duckdb", "cli-80-floor.duckdb"))
+    tables = [name for (name,) in synced.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+    assert "checkins_history" in tables
+    for name in tables:
+        assert floor.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == \
+            synced.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall(), name
     assert "Page reruns at the largest size: weekly_review" in text
     assert "to the power" in text
 

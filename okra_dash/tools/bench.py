@@ -114,6 +114,7 @@ def page_seconds(db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
 
 
 PEER = Path(__file__).with_name("pandas_peer.py")
+STORE_FLOOR = Path(__file__).with_name("store_floor.py")
 
 
 def _process(*args: object) -> float:
@@ -126,16 +127,22 @@ def _process(*args: object) -> float:
 
 def cli_against_peer(folder: Path, db: Path, as_of: dt.date, repeat: int) -> dict[str, float]:
     """`sync` (again, into a database that has the sheet already, as a weekly cron does) plus `report`, as
-    whole processes, against the pandas peer on the same CSV folder; alternating, medians of repeat runs."""
+    whole processes, against the pandas peer on the same CSV folder; alternating, medians of repeat runs.
+    Also the floor of the pair: the store floor (a process that only writes what the sync stores) plus the
+    same report."""
     _process("-m", "okra_dash", "sync", "--source", folder, "--db", db)  # the database cron finds
-    sync_s, report_s, peer_s = [], [], []
+    copy = db.with_name(f"{db.stem}-floor.duckdb")
+    sync_s, report_s, peer_s, store_s = [], [], [], []
     for _ in range(repeat):
         sync_s.append(_process("-m", "okra_dash", "sync", "--source", folder, "--db", db))
         report_s.append(_process("-m", "okra_dash", "report", "--db", db, "--as-of", as_of.isoformat()))
         peer_s.append(_process(PEER, folder, as_of.isoformat()))
+        store_s.append(_process(STORE_FLOOR, db, copy))
     both = [a + b for a, b in zip(sync_s, report_s)]
+    floor = [a + b for a, b in zip(store_s, report_s)]
     return {"cli_sync_s": statistics.median(sync_s), "cli_report_s": statistics.median(report_s),
-            "cli_s": statistics.median(both), "peer_s": statistics.median(peer_s)}
+            "cli_s": statistics.median(both), "peer_s": statistics.median(peer_s),
+            "store_floor_s": statistics.median(store_s), "cli_floor_s": statistics.median(floor)}
 
 
 def _in_fresh_process(function: str, *args: object):
@@ -259,14 +266,16 @@ def exponent(rows: list[dict], key: str = "sync_s") -> float | None:
 
 def table(rows: list[dict]) -> str:
     lines = ["| KRs × weeks | cells | sync | pyarrow floor | sync / floor | report | sync + report as processes | "
-             "pandas peer | ratio | slowest page rerun | peak RSS of a sync |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "pandas peer | ratio | floor: store + report | floor ratio | slowest page rerun | peak RSS of a sync |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         slowest = max(r["pages_s"].items(), key=lambda item: item[1]) if r.get("pages_s") else None
         page = f"{slowest[1]:.3f} s ({slowest[0]})" if slowest else "–"
         report_s = f"{r['report_s']:.3f} s" if "report_s" in r else "–"
         cli = (f"{r['cli_s']:.2f} s ({r['cli_sync_s']:.2f} + {r['cli_report_s']:.2f}) | {r['peer_s']:.2f} s | "
-               f"{r['cli_s'] / r['peer_s']:.2f}×" if "cli_s" in r else "– | – | –")
+               f"{r['cli_s'] / r['peer_s']:.2f}× | {r['cli_floor_s']:.2f} s ({r['store_floor_s']:.2f} + "
+               f"{r['cli_report_s']:.2f}) | {r['cli_floor_s'] / r['peer_s']:.2f}×" if "cli_s" in r
+               else "– | – | – | – | –")
         lines.append(f"| {r['krs']:,} × {r['weeks']} | {r['cells']:,} | {r['sync_s']:.3f} s | {r['floor_s']:.3f} s | "
                      f"{r['sync_s'] / r['floor_s']:.1f}× | {report_s} | {cli} | {page} | {r['peak_mb']:.0f} MB "
                      f"({r['peak_mb'] - r['baseline_mb']:.0f} MB above the {r['baseline_mb']:.0f} MB before it) |")

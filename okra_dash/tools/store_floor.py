@@ -1,0 +1,38 @@
+"""The benchmark's floor for `sync`: the least a sync process can do and still store what a sync stores.
+
+It starts Python, imports DuckDB and numpy (as `sync` must), and writes a new database file holding exactly
+the tables of an already synced file (the workbook and its history), copied as they are: no reading, no
+validating. Then it swaps the file in, as a sync does. `bench` times it, plus the real `report` process,
+against the pandas peer: what the command line cannot go below, however fast reading and validating become.
+
+Run: python okra_dash/tools/store_floor.py SYNCED.duckdb NEW.duckdb
+"""
+
+import os
+import sys
+
+import duckdb
+import numpy  # noqa: F401 - a sync imports it: it counts in the floor
+
+
+def main(synced: str, new: str) -> None:
+    temp = f"{new}.floor-tmp"
+    for stray in (temp, f"{temp}.wal"):
+        if os.path.exists(stray):
+            os.remove(stray)
+    con = duckdb.connect(temp)
+    try:
+        con.execute(f"ATTACH '{synced.replace(chr(39), chr(39) * 2)}' AS synced (READ_ONLY)")
+        here = con.execute("SELECT current_database()").fetchall()[0][0]
+        con.execute(f'COPY FROM DATABASE synced TO "{here}"')
+        con.execute("DETACH synced")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    with open(temp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, new)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
