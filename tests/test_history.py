@@ -295,9 +295,14 @@ def test_the_champions_page_shows_rewritten_weeks_and_late_teams(synced, monkeyp
                              ["KR-A", "changed", 10.0, 15.0],
                              ["KR-A", "filled in after the week", None, 30.0],
                              ["KR-A", "filled in after the week", None, 20.0]]
+    late = at.dataframe[-1].value  # Ana's team only (3 check-ins seen arriving, 1 of them late)
+    assert late[["team", "checkins", "late", "share_late"]].values.tolist() == [["Alpha", 3, 1, 33.0]]
+    assert any(caption.value.startswith("Per team (Alpha):") for caption in at.caption)
+    at.toggle(key="habits_every").set_value(True).run()  # every team, as the habits chart
     late = at.dataframe[-1].value
     assert late[["team", "checkins", "late", "share_late"]].values.tolist()[:2] == [
         ["Hotline", 2, 1, 50.0], ["Alpha", 3, 1, 33.0]]
+    assert sorted(late["team"]) == ["Alpha", "Beta", "Gamma", "Hotline"]
 
 
 def test_the_digests_list_the_values_typed_over_after_their_week(synced):

@@ -38,9 +38,10 @@ else:
         column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result",
                       "current", "target"])
 habits = view.frame("habits")
+# The champion's teams; every team on request (hundreds of rows at a large company are slow and unreadable): the
+# habits chart and the late check-ins alike.
+every = state.toggle(st, EVERY_TEAM, "Compare with every team")
 if not habits.empty:
-    # The champion's teams; every team on request (hundreds of rows at a large company are slow and unreadable).
-    every = state.toggle(st, EVERY_TEAM, "Compare with every team")
     shown = habits if every else habits[habits["team"].isin(row["teams"])]
     if shown.empty:
         st.caption("These teams have no complete week in the cycle yet.")
@@ -65,8 +66,10 @@ else:
         column_order=["kr_id", "team", "week", "change", "before", "after", "seen_at", "key_result"])
 st.subheader("Check-ins that came more than a week late")
 late = view.frame("late_checkins")
-st.caption("Per team: of the check-ins whose arrival a sync saw, how many came more than 7 days after their week's "
-           "Sunday. A sync less often than weekly makes values look later than they were typed.")
+late = late if every else late[late["team"].isin(row["teams"])]
+st.caption(f"Per team ({'every team' if every else md(', '.join(row['teams']))}): of the check-ins whose arrival a "
+           "sync saw, how many came more than 7 days after their week's Sunday. A sync less often than weekly makes "
+           "values look later than they were typed.")
 st.dataframe(tables.shown(late), hide_index=True, column_config={
     **tables.KR_COLUMNS,
     "checkins": st.column_config.NumberColumn("Check-ins seen arriving", format="%d"),
