@@ -10,9 +10,12 @@ Run: python okra_dash/tools/store_floor.py SYNCED.duckdb NEW.duckdb
 
 import os
 import sys
+from pathlib import Path
 
 import duckdb
 import numpy  # noqa: F401 - a sync imports it: it counts in the floor
+
+from okra_dash.store.file import sql_string  # the sync's own quoting of a path (it imports this module too)
 
 
 def main(synced: str, new: str) -> None:
@@ -20,13 +23,16 @@ def main(synced: str, new: str) -> None:
     for stray in (temp, f"{temp}.wal"):
         if os.path.exists(stray):
             os.remove(stray)
-    con = duckdb.connect(temp)
+    con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{synced.replace(chr(39), chr(39) * 2)}' AS synced (READ_ONLY)")
-        here = con.execute("SELECT current_database()").fetchall()[0][0]
-        con.execute(f'COPY FROM DATABASE synced TO "{here}"')
+        path = Path(synced)
+        con.execute(f"ATTACH {sql_string(str(path))} AS synced (READ_ONLY)")
+        path = Path(temp)
+        con.execute(f"ATTACH {sql_string(str(path))} AS floor")
+        con.execute("COPY FROM DATABASE synced TO floor")
         con.execute("DETACH synced")
-        con.execute("CHECKPOINT")
+        con.execute("CHECKPOINT floor")
+        con.execute("DETACH floor")
     finally:
         con.close()
     with open(temp, "rb") as handle:
