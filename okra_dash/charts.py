@@ -53,7 +53,9 @@ def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:
     # points and named them by weekday ("Tue 13").
     return alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("yearmonthdate(week):O", title="Week of", axis=alt.Axis(format="%d %b", labelAngle=0)),
-        y=alt.Y("share:Q", title="Share of the way from Start to Target", axis=alt.Axis(format="%"),
+        # A short axis title: Streamlit fits the whole chart into its height, and a title longer than the plot
+        # made Vega shrink the plot to a strip and push the chart's own title out of view.
+        y=alt.Y("share:Q", title="Progress (% of the way)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("cycle:N", title="Cycle"),
         strokeDash=alt.StrokeDash("line:N", title=None, sort=["Progress", "Expected pace"],
@@ -62,7 +64,7 @@ def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:
                                                     symbolFillColor="gray", symbolStrokeWidth=2)),
         tooltip=[alt.Tooltip("week:T", title="Week of"), "line:N", alt.Tooltip("share:Q", format=".0%"),
                  "cycle:N"],
-    ).properties(title=title, height=260)
+    ).properties(title=title, height=300)
 
 
 def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:

@@ -111,6 +111,34 @@ def test_every_page_opens_and_is_saved_as_a_screenshot(server, page):
         page.screenshot(path=str(ARTIFACTS / f"page-{path or 'weekly_review'}.png"), full_page=True)
 
 
+# Where a chart's title and axes sit inside the chart's own element, in pixels from its top.
+CHART_LAYOUT = """el => {
+  const top = el.getBoundingClientRect().top;
+  const place = node => { const r = node.getBoundingClientRect(); return [r.top - top, r.bottom - top]; };
+  const title = el.querySelector('.role-title-text');
+  return {height: el.getBoundingClientRect().height, title: title && [title.textContent, ...place(title)],
+          axes: [...el.querySelectorAll('.role-axis')].map(axis => [axis.getAttribute('aria-label'), ...place(axis)])};
+}"""
+
+
+def test_every_chart_shows_its_title_and_axes_inside_its_box(server, page):
+    # Streamlit fits a whole chart into its height: an axis title longer than the plot once shrank the
+    # trajectory to a strip and drew its title above the chart, hidden under the one before.
+    drawn = 0
+    for path in PAGES:
+        page.goto(f"{server}/{path}")
+        settle(page)
+        for chart in page.get_by_test_id("stVegaLiteChart").all():
+            layout = chart.evaluate(CHART_LAYOUT)
+            drawn += 1
+            if layout["title"]:
+                text, top, bottom = layout["title"]
+                assert top >= -6 and bottom <= layout["height"], (path, text, layout)
+            for label, top, bottom in layout["axes"]:
+                assert top >= -6 and bottom <= layout["height"] + 6, (path, label, layout)
+    assert drawn >= 4  # the weekly review's two, a value stream's trajectory, the champions' habits at least
+
+
 def test_a_stalled_filter_lives_in_the_url_and_survives_a_reload(server, page):
     page.goto(f"{server}/stalled")
     settle(page)
