@@ -139,6 +139,26 @@ def test_every_chart_shows_its_title_and_axes_inside_its_box(server, page):
     assert drawn >= 4  # the weekly review's two, a value stream's trajectory, the champions' habits at least
 
 
+def test_a_cut_problem_on_the_data_quality_page_reads_whole_on_double_click(server, page):
+    # The page's caption promises it: a problem longer than its column shows whole in the cell's overlay.
+    page.goto(f"{server}/data_quality")
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + 52)  # the first issue's Tab cell
+    for _ in range(4):  # Tab, Row, Column, Typed, then Problem
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # where that cell is: its overlay covers it
+    overlay = page.locator("textarea.gdg-input")
+    problem = overlay.input_value()
+    cell = overlay.bounding_box()
+    page.keyboard.press("Escape")
+    assert overlay.count() == 0
+    page.mouse.dblclick(cell["x"] + 10, cell["y"] + 10)
+    assert overlay.input_value() == problem and problem.endswith("it counts as mode Unknown"), problem
+    assert page.get_by_text("double-click the cell to read all of it").is_visible()
+
+
 def test_a_stalled_filter_lives_in_the_url_and_survives_a_reload(server, page):
     page.goto(f"{server}/stalled")
     settle(page)

@@ -34,7 +34,8 @@ if issues.empty:
 else:
     # Not every problem leaves its cell out (a KR with an unknown team still counts, under Unknown): each says.
     st.caption("Each problem says what became of its cell: left out of the figures, or counted another way. "
-               "Everything else loaded. Fix them in the sheet and sync again.")
+               "Everything else loaded. Fix them in the sheet and sync again. A long problem or fix is cut to its "
+               "column: double-click the cell to read all of it.")
     st.dataframe(issues, hide_index=True, column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
                  column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
                                 "column": "Column", "value": "Typed", "problem": st.column_config.TextColumn(
