@@ -25,6 +25,7 @@ def main(synced: str, new: str) -> None:
             os.remove(stray)
     con = duckdb.connect()
     try:
+        # Paths only ever reach SQL as sql_string(str(path)) (tests/test_conventions.py checks the spelling).
         path = Path(synced)
         con.execute(f"ATTACH {sql_string(str(path))} AS synced (READ_ONLY)")
         path = Path(temp)
