@@ -34,7 +34,7 @@ KR_COLUMNS = {
     "expected": st.column_config.TextColumn("Expected", width="small",
                                             help="The expected pace; for a health KR, the line it holds"),
     "stalled": st.column_config.TextColumn("Stalled because", width="medium"),
-    "weeks_since_change": st.column_config.NumberColumn("Weeks still", format="%d", width="small",
+    "weeks_since_change": st.column_config.NumberColumn("Weeks unchanged", format="%d", width=125,
                                                         help="Weeks since the value last changed"),
     "last_checkin": st.column_config.DateColumn("Last check-in", width="small"),
     "done_actions": st.column_config.NumberColumn("Actions done", format="%d", width="small"),

@@ -42,8 +42,8 @@ if box.open:
     cols[1].multiselect("Team", options["team"], key="f_teams", placeholder="All")
     cols[2].multiselect("Mode", options["mode"], key="f_modes", placeholder="All")
     cols[3].multiselect("Reason", options["reason"], key="f_reasons", placeholder="Any")
-    cols[4].number_input("Weeks still, at least", min_value=0, step=1, key="f_min_weeks",
-                         help="Weeks since the value last changed")
+    cols[4].number_input("Weeks unchanged", min_value=0, step=1, key="f_min_weeks",
+                         help="At least this many weeks since the value last changed")
 for param in params.values():
     state.publish(param, st.session_state[param.key])
 state.publish(MIN_WEEKS, int(st.session_state["f_min_weeks"]), default=0)
