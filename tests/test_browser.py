@@ -146,8 +146,12 @@ def test_a_cut_problem_on_the_data_quality_page_reads_whole_on_double_click(serv
     grid = page.get_by_test_id("stDataFrame").first
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 20, box["y"] + 52)  # the first issue's Tab cell
-    for _ in range(4):  # Tab, Row, Column, Typed, then Problem
-        page.keyboard.press("ArrowRight")
+    # The grid selects a cell a moment after a click or a key: wait for each move to land (its hidden
+    # accessible table marks the selected cell), or a key pressed early moves from the wrong cell.
+    for column in range(5):  # Tab, Row, Column, Typed, then Problem
+        if column:
+            page.keyboard.press("ArrowRight")
+        page.wait_for_selector(f"#glide-cell-{column}-0[aria-selected='true']", state="attached")
     page.keyboard.press("Enter")  # where that cell is: its overlay covers it
     overlay = page.locator("textarea.gdg-input")
     problem = overlay.input_value()
