@@ -456,7 +456,8 @@ def test_clicking_a_stalled_key_result_opens_it_week_by_week(server, page):
     page.wait_for_url(re.compile(r".*/value_streams\?.*"), timeout=15_000)
     settle(page)
     query = parse_qs(urlparse(page.url).query)
-    assert "kr" in query and query["stream"], page.url and query["as_of"] == [dt.date.today().isoformat()]
+    assert "kr" in query and query["stream"], page.url
+    assert query["as_of"] == [dt.date.today().isoformat()], page.url
     combobox = page.get_by_test_id("stSelectbox").filter(has_text="Key result").get_by_role("combobox")
     assert combobox.input_value().startswith(f"{query['kr'][0]} · ")
     page.screenshot(path=str(ARTIFACTS / "stalled-row-opened.png"), full_page=True)
