@@ -34,3 +34,4 @@ BAND_COLORS = ("#c62828", "#f9a825", "#7cb342", "#2e7d32")
 
 # How a past week's value changed after the week ended: it appeared, it was changed, it was cleared.
 VALUE_CHANGES = ("filled in after the week", "changed", "cleared")
+EMPTY_CELL = "(empty)"  # a check-in cell with no value, before it was filled in or after it was cleared

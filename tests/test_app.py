@@ -194,6 +194,21 @@ def test_the_data_quality_page_lists_issues_and_the_sync_history(review_db, monk
     assert rows.startswith("Teams 3 · Objectives 3 · Key results 7 · Check-ins ")
 
 
+def test_every_table_shows_a_missing_value_as_a_dash_not_as_none(review_db, monkeypatch):
+    # Streamlit writes a grey "None" in a cell with no value (a sync that did not fail has no reason): people read
+    # it as a word. Every table on every page says what it shows instead.
+    at = app(review_db, monkeypatch, page="data_quality")
+    assert at.dataframe[1].value["error"].isna().all() and at.dataframe[1].proto.placeholder == "–"
+    tables = 0
+    for page in ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
+                 "data_quality"):
+        at.switch_page(f"{PAGES}/{page}.py").run()
+        for table in at.dataframe:
+            tables += 1
+            assert table.proto.placeholder in ("–", "(empty)"), (page, list(table.value.columns))
+    assert tables >= 10
+
+
 def test_a_key_result_without_a_unit_has_none_in_its_burn_up_and_a_csv_source_no_links(tmp_path, monkeypatch):
     """A blank Unit reaches the page as NaN (pandas' text columns), which is truthy: the burn-up says "Value",
     not "Value (nan)"; a CSV source has no sheet URL, so the Stalled page links no cells."""

@@ -295,6 +295,7 @@ def test_the_champions_page_shows_rewritten_weeks_and_late_teams(synced, monkeyp
                              ["KR-A", "changed", 10.0, 15.0],
                              ["KR-A", "filled in after the week", None, 30.0],
                              ["KR-A", "filled in after the week", None, 20.0]]
+    assert at.dataframe[-2].proto.placeholder == "(empty)"  # a missing Before reads as the empty cell it was
     late = at.dataframe[-1].value  # Ana's team only (3 check-ins seen arriving, 1 of them late)
     assert late[["team", "checkins", "late", "share_late"]].values.tolist() == [["Alpha", 3, 1, 33.0]]
     assert any(caption.value.startswith("Per team (Alpha):") for caption in at.caption)
@@ -303,6 +304,10 @@ def test_the_champions_page_shows_rewritten_weeks_and_late_teams(synced, monkeyp
     assert late[["team", "checkins", "late", "share_late"]].values.tolist()[:2] == [
         ["Hotline", 2, 1, 50.0], ["Alpha", 3, 1, 33.0]]
     assert sorted(late["team"]) == ["Alpha", "Beta", "Gamma", "Hotline"]
+    # Beta had no check-in arriving, so no longest wait: a dash, not Streamlit's grey "None"
+    assert late.set_index("team")["most_days_late"].isna().to_dict() == {
+        "Hotline": False, "Alpha": False, "Beta": True, "Gamma": True}
+    assert at.dataframe[-1].proto.placeholder == "–"
 
 
 def test_the_digests_list_the_values_typed_over_after_their_week(synced):

@@ -9,6 +9,7 @@ import math
 import re
 
 from okra_dash.figures.review import Review
+from okra_dash.words import EMPTY_CELL
 
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -153,7 +154,7 @@ def typed_over(rewritten: list[dict]) -> list[dict]:
 
 def number(value: float | None) -> str:
     """A value as typed, or "(empty)" for a cell with none."""
-    return "(empty)" if value is None else f"{value:g}"
+    return EMPTY_CELL if value is None else f"{value:g}"
 
 
 def _more(rows: list, lines: list[str]) -> list[str]:

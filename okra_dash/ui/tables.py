@@ -15,6 +15,10 @@ import streamlit as st
 
 from okra_dash.words import HEALTH_TYPES, STATUS_MARKS
 
+# What a table shows for a missing value (no note, no due date, no late check-in, no such cycle): Streamlit's
+# default is a grey "None", which people read as a word.
+MISSING = "–"
+
 SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement", "share_late")
 BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
 

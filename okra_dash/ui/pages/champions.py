@@ -5,6 +5,7 @@ import streamlit as st
 from okra_dash import charts
 from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, state, tables
+from okra_dash.words import EMPTY_CELL
 
 NOBODY = "(teams with no champion)"
 CHAMPION = state.Param("champion", "champion")
@@ -33,7 +34,7 @@ if krs.empty:
 else:
     week = krs["last_full_week"].iloc[0]
     krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: ""})
-    st.dataframe(tables.shown(krs), hide_index=True, column_config={
+    st.dataframe(tables.shown(krs), hide_index=True, placeholder=tables.MISSING, column_config={
         **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="medium")},
         column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result",
                       "current", "target"])
@@ -56,7 +57,7 @@ if rewritten.empty:
 else:
     st.caption("Values of these teams that a sync saw appear, change or disappear after their week's Sunday, newest "
                "first: a value rewritten after the meeting, or one filled in late.")
-    st.dataframe(rewritten, hide_index=True, column_config={
+    st.dataframe(rewritten, hide_index=True, placeholder=EMPTY_CELL, column_config={  # only Before and After miss
         **tables.KR_COLUMNS,
         "week": st.column_config.DateColumn("Week of", format="D MMM YYYY", width="small"),
         "change": st.column_config.TextColumn("What happened", width="medium"),
@@ -70,7 +71,7 @@ late = late if every else late[late["team"].isin(row["teams"])]
 st.caption(f"Per team ({'every team' if every else md(', '.join(row['teams']))}): of the check-ins whose arrival a "
            "sync saw, how many came more than 7 days after their week's Sunday. A sync less often than weekly makes "
            "values look later than they were typed.")
-st.dataframe(tables.shown(late), hide_index=True, column_config={
+st.dataframe(tables.shown(late), hide_index=True, placeholder=tables.MISSING, column_config={
     **tables.KR_COLUMNS,
     "checkins": st.column_config.NumberColumn("Check-ins seen arriving", format="%d"),
     "late": st.column_config.NumberColumn("Late", format="%d"),

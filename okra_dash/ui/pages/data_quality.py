@@ -7,7 +7,7 @@ import streamlit as st
 
 from okra_dash import store
 from okra_dash.figures.links import cell_url
-from okra_dash.ui import data
+from okra_dash.ui import data, tables
 
 view = data.current_view()
 st.title("Data quality")
@@ -36,7 +36,8 @@ else:
     st.caption("Each problem says what became of its cell: left out of the figures, or counted another way. "
                "Everything else loaded. Fix them in the sheet and sync again. A long problem or fix is cut to its "
                "column: double-click the cell to read all of it.")
-    st.dataframe(issues, hide_index=True, column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
+    st.dataframe(issues, hide_index=True, placeholder=tables.MISSING,
+                 column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
                  column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
                                 "column": "Column", "value": "Typed", "problem": st.column_config.TextColumn(
                                     "Problem", width="large"),
@@ -47,7 +48,7 @@ st.subheader("Sync history")
 # The sync log keeps rows per tab as JSON; people read "Teams 9 · Objectives 15".
 log["rows_per_tab"] = [" · ".join(f"{tab} {count}" for tab, count in json.loads(rows).items())
                        if isinstance(rows, str) else "" for rows in log["rows_per_tab"]]
-st.dataframe(log, hide_index=True, column_config={
+st.dataframe(log, hide_index=True, placeholder=tables.MISSING, column_config={
     "sync_id": st.column_config.NumberColumn("Sync", format="%d"), "synced_at": "When", "status": "Result",
     "source": "Source", "kind": "Kind", "sheet_url": None, "rows_per_tab": "Rows per tab", "issues": "Data issues",
     "duration_s": st.column_config.NumberColumn("Seconds", format="%.2f"),

@@ -37,12 +37,13 @@ st.subheader("Who contributes to each value stream")
 contributions = view.frame("stream_modes")
 if not contributions.empty:
     contributions["teams"] = contributions["teams"].map(", ".join)
-    table = contributions.pivot(index="value_stream", columns="mode", values="teams").fillna("–")
-    st.dataframe(table.reset_index(), hide_index=True, column_config={"value_stream": "Value stream"})
+    table = contributions.pivot(index="value_stream", columns="mode", values="teams")
+    st.dataframe(table.reset_index(), hide_index=True, placeholder=tables.MISSING,
+                 column_config={"value_stream": "Value stream"})
 
 st.subheader("Teams")
 teams = view.frame("teams")
 teams["value_streams"] = teams["value_streams"].map(lambda streams: ", ".join(streams) if len(streams) else "")
-st.dataframe(tables.shown(pd.DataFrame(teams)), hide_index=True, column_config={
+st.dataframe(tables.shown(pd.DataFrame(teams)), hide_index=True, placeholder=tables.MISSING, column_config={
     **tables.KR_COLUMNS, "value_streams": "Value streams", "key_results": "Key results",
     "progress": tables.KR_COLUMNS["progress"], "stalled": st.column_config.NumberColumn("Stalled", format="%d")})

@@ -49,7 +49,8 @@ else:
                  "every key result, with its team.")
 drawn.chart(right, charts.achievement_distribution, retro, "value_stream",
             f"Final achievement per value stream, {md(cycle)}", width="stretch")
-st.dataframe(tables.shown(retro), hide_index=True, column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})
+st.dataframe(tables.shown(retro), hide_index=True, placeholder=tables.MISSING,
+             column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})
 
 st.subheader("Estimation across cycles")
 st.caption("Each closed cycle side by side: the mean final achievement of each team's and value stream's pace "
@@ -60,4 +61,5 @@ percent = {name: st.column_config.NumberColumn(name, format="%d%%") for name in 
 for grouping, label in (("team", "Team"), ("value stream", "Value stream")):
     part = estimates[estimates["grouping"] == grouping]
     side_by_side = (part.pivot(index="name", columns="cycle", values="achievement")[order] * 100).round()
-    st.dataframe(side_by_side.reset_index().rename(columns={"name": label}), hide_index=True, column_config=percent)
+    st.dataframe(side_by_side.reset_index().rename(columns={"name": label}), hide_index=True,
+                 placeholder=tables.MISSING, column_config=percent)

@@ -58,7 +58,8 @@ if tabs is not None and "Key results" in tabs.index:
     stalled["link"] = [cell_url(log["sheet_url"], tabs["Key results"], row) for row in stalled["row"]]
 
 st.metric("Stalled key results shown", len(stalled), help=f"of {len(everything)} stalled in this view")
-picked = st.dataframe(tables.shown(stalled), hide_index=True, column_config=tables.KR_COLUMNS,
+picked = st.dataframe(tables.shown(stalled), hide_index=True, placeholder=tables.MISSING,
+                      column_config=tables.KR_COLUMNS,
                       on_select="rerun", selection_mode="single-row", key="stalled_table",
                       column_order=["kr_id", "status", "progress", "stalled", "weeks_since_change", "team",
                                     "key_result", "note", "confidence", "current", "target", "value_stream", "mode",

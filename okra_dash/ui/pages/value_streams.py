@@ -45,8 +45,8 @@ labels = {kr_id: f"{kr_id} · {title}" for kr_id, title in zip(krs["kr_id"], krs
 state.seed(KR, list(labels), default=next(iter(labels), None), what="key result")
 for objective_id, objective in krs.groupby("objective_id", sort=False):
     st.subheader(f"{md(objective_id)}: {md(objective['objective'].iloc[0])}")
-    picked = st.dataframe(tables.shown(objective), hide_index=True, on_select="rerun", selection_mode="single-row",
-                          key=f"objective_{objective_id}", column_config=tables.KR_COLUMNS,
+    picked = st.dataframe(tables.shown(objective), hide_index=True, placeholder=tables.MISSING, on_select="rerun",
+                          selection_mode="single-row", key=f"objective_{objective_id}", column_config=tables.KR_COLUMNS,
                           column_order=["kr_id", "status", "progress", "key_result", "team", "current", "target",
                                         "expected", "stalled", "note", "confidence", "mode"])
     clicked = list(picked.selection.rows) if picked else []
@@ -66,7 +66,7 @@ drawn.chart(st, charts.burn_up, checkins, kr, view.as_of, width="stretch")
 said = view.frame("kr_notes", kr_id=kr_id)
 if not said.empty:  # how sure the team has been, week by week, and why
     st.caption(f"What the team said about {md(kr_id)}, newest first")
-    st.dataframe(said, hide_index=True, column_config={
+    st.dataframe(said, hide_index=True, placeholder=tables.MISSING, column_config={
         "week": st.column_config.DateColumn("Week of"),
         "confidence": st.column_config.ProgressColumn("Confidence", format="%g", min_value=0, max_value=10),
         "note": st.column_config.TextColumn("Note", width="large")})
@@ -75,5 +75,5 @@ actions = view.frame("kr_actions", kr_id=kr_id)
 if actions.empty:
     st.caption("No actions recorded.")
 else:
-    st.dataframe(actions, hide_index=True, column_config={
+    st.dataframe(actions, hide_index=True, placeholder=tables.MISSING, column_config={
         "action": st.column_config.TextColumn("Action", width="large"), "due": st.column_config.DateColumn("Due")})

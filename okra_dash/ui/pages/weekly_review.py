@@ -68,7 +68,7 @@ changes = view.frame("changes")
 if changes.empty:
     st.caption("No status changes and no new stalls since last week.")
 else:
-    st.dataframe(tables.shown(changes), hide_index=True, column_order=[
+    st.dataframe(tables.shown(changes), hide_index=True, placeholder=tables.MISSING, column_order=[
         "kr_id", "status_before", "status_now", "new_stalls", "progress", "key_result", "team", "value_stream"],
         column_config={**tables.KR_COLUMNS, "status_before": "Last week", "status_now": "Now",
                        "new_stalls": st.column_config.TextColumn("New stalls", width="small")})
@@ -80,7 +80,7 @@ busy = view.frame("busy_without_results")
 if busy.empty:
     st.caption("None.")
 else:
-    st.dataframe(tables.shown(busy), hide_index=True, column_order=[
+    st.dataframe(tables.shown(busy), hide_index=True, placeholder=tables.MISSING, column_order=[
         "kr_id", "done_actions", "progress", "expected", "key_result", "team", "value_stream"],
         column_config=tables.KR_COLUMNS)
 
@@ -89,5 +89,5 @@ moved = view.frame("moved_targets")
 if moved.empty:
     st.caption("No target has changed since its cycle started. Targets agreed at the start stay put.")
 else:
-    st.dataframe(moved, hide_index=True, column_config={**tables.KR_COLUMNS,
+    st.dataframe(moved, hide_index=True, placeholder=tables.MISSING, column_config={**tables.KR_COLUMNS,
                  "previous_target": "Target before", "new_target": "Target now", "seen_at": "Seen by the sync of"})
