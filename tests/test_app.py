@@ -139,6 +139,8 @@ def test_the_okr_vs_kpi_page_shows_both_kinds_of_team_side_by_side(review_db, mo
                           ("Check-in discipline", "20%")]
     teams = at.dataframe[-1].value.set_index("team")
     assert teams.loc["Hotline", "key_results"] == 2
+    contributions = at.dataframe[0].value  # who contributes where, the modes in the cards' order
+    assert list(contributions.columns) == ["value_stream", "OKR", "KPI", "Unknown"]
 
 
 def test_the_retrospective_shows_final_achievement_of_a_closed_cycle(review_db, monkeypatch):

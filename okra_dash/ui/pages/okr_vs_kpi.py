@@ -37,7 +37,9 @@ st.subheader("Who contributes to each value stream")
 contributions = view.frame("stream_modes")
 if not contributions.empty:
     contributions["teams"] = contributions["teams"].map(", ".join)
-    table = contributions.pivot(index="value_stream", columns="mode", values="teams")
+    # The modes in the cards' order (OKR, KPI, Unknown), not the alphabet's
+    table = contributions.pivot(index="value_stream", columns="mode", values="teams").reindex(
+        columns=[mode for mode in split["mode"] if mode in set(contributions["mode"])])
     st.dataframe(table.reset_index(), hide_index=True, placeholder=tables.MISSING,
                  column_config={"value_stream": "Value stream"})
 
