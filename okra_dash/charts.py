@@ -108,7 +108,7 @@ def split_comparison(split: pd.DataFrame) -> alt.Chart:
     long["measure"] = long["measure"].map({"progress": "Mean progress", "on_track_share": "On track",
                                            "checkin_discipline": "Check-in discipline"})
     return alt.Chart(long).mark_bar().encode(
-        x=alt.X("mode:N", title=None),
+        x=alt.X("mode:N", title=None, sort=list(MODES)),  # as the cards above: OKR, KPI, Unknown
         y=alt.Y("share:Q", title="Share (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("mode:N", title="Mode", scale=alt.Scale(domain=list(MODES), range=list(MODE_COLORS))),
         column=alt.Column("measure:N", title=None),
