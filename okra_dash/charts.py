@@ -105,13 +105,13 @@ def split_comparison(split: pd.DataFrame) -> alt.Chart:
     """OKR and KPI teams side by side on progress, on-track share and check-in discipline."""
     long = split.melt(id_vars="mode", value_vars=["progress", "on_track_share", "checkin_discipline"],
                       var_name="measure", value_name="share")
-    long["measure"] = long["measure"].map({"progress": "Mean progress", "on_track_share": "On track",
-                                           "checkin_discipline": "Check-in discipline"})
+    measures = {"progress": "Mean progress", "on_track_share": "On track", "checkin_discipline": "Check-in discipline"}
+    long["measure"] = long["measure"].map(measures)
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("mode:N", title=None, sort=list(MODES)),  # as the cards above: OKR, KPI, Unknown
         y=alt.Y("share:Q", title="Share (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("mode:N", title="Mode", scale=alt.Scale(domain=list(MODES), range=list(MODE_COLORS))),
-        column=alt.Column("measure:N", title=None),
+        column=alt.Column("measure:N", title=None, sort=list(measures.values())),  # the cards' order too
         tooltip=["mode:N", "measure:N", alt.Tooltip("share:Q", format=".0%")],
     ).properties(title="OKR-driven and KPI-driven teams, side by side", width=140)
 

@@ -142,7 +142,9 @@ def test_the_okr_vs_kpi_page_shows_both_kinds_of_team_side_by_side(review_db, mo
     contributions = at.dataframe[0].value  # who contributes where, the modes in the cards' order
     assert list(contributions.columns) == ["value_stream", "OKR", "KPI", "Unknown"]
     (chart,) = at.get("vega_lite_chart")  # and the chart's bars too
-    assert json.loads(chart.proto.spec)["encoding"]["x"]["sort"] == ["OKR", "KPI", "Unknown"]
+    encoding = json.loads(chart.proto.spec)["encoding"]
+    assert encoding["x"]["sort"] == ["OKR", "KPI", "Unknown"]
+    assert encoding["column"]["sort"] == ["Mean progress", "On track", "Check-in discipline"]
 
 
 def test_the_retrospective_shows_final_achievement_of_a_closed_cycle(review_db, monkeypatch):
