@@ -109,6 +109,7 @@ def test_the_stalled_page_filters_from_the_url_and_writes_filters_back(review_db
     at = app(review_db, monkeypatch, page="stalled", query={"reason": "no check-in"})
     assert sorted(at.dataframe[0].value["kr_id"]) == ["KR-C", "KR-E"]
     assert at.multiselect(key="f_reasons").value == ["no check-in"]
+    assert at.multiselect(key="f_modes").options == ["OKR", "KPI"]  # as the OKR vs KPI page orders them
     at.multiselect(key="f_teams").set_value(["Hotline"]).run()
     assert at.dataframe[0].value["kr_id"].tolist() == ["KR-E"]
     assert at.query_params["team"] == "Hotline"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from okra_dash.figures.links import cell_url, stalled_csv
 from okra_dash.ui import data, state, tables
-from okra_dash.words import STALL_REASONS
+from okra_dash.words import MODES, STALL_REASONS
 
 # URL parameter -> (widget key, SQL filter), as the contract names them.
 FILTERS = {"vs": ("f_value_streams", "value_streams"), "team": ("f_teams", "teams"),
@@ -22,7 +22,7 @@ st.caption(f"Key results whose last {limits.movement_checkins} check-ins carry o
 
 everything = view.frame("stalled_key_results", **data.ALL_STALLED)
 options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(everything["team"].unique()),
-           "mode": sorted(everything["mode"].unique()), "reason": list(STALL_REASONS)}
+           "mode": [mode for mode in MODES if mode in set(everything["mode"])], "reason": list(STALL_REASONS)}
 params = {name: state.Param(name, key, many=True) for name, (key, _) in FILTERS.items()}
 labels = {"vs": "value stream", "team": "team", "mode": "mode", "reason": "reason"}
 undrawn = state.folded_last_run("filters_open")
