@@ -6,6 +6,7 @@ import streamlit as st
 from okra_dash import charts
 from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, tables
+from okra_dash.words import MODES
 
 view = data.current_view()
 st.title("OKR-driven and KPI-driven teams")
@@ -37,9 +38,8 @@ st.subheader("Who contributes to each value stream")
 contributions = view.frame("stream_modes")
 if not contributions.empty:
     contributions["teams"] = contributions["teams"].map(", ".join)
-    # The modes in the cards' order (OKR, KPI, Unknown), not the alphabet's
-    table = contributions.pivot(index="value_stream", columns="mode", values="teams").reindex(
-        columns=[mode for mode in split["mode"] if mode in set(contributions["mode"])])
+    table = contributions.pivot(index="value_stream", columns="mode", values="teams")
+    table = table[sorted(table.columns, key=MODES.index)]  # the cards' order (OKR, KPI, Unknown), not the alphabet's
     st.dataframe(table.reset_index(), hide_index=True, placeholder=tables.MISSING,
                  column_config={"value_stream": "Value stream"})
 
