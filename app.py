@@ -10,6 +10,7 @@ from okra_dash import ui  # noqa: E402
 from okra_dash.ui import data, pages, sidebar, sign_in, state  # noqa: E402
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
+st.html(ui.TOUCH_CSS)
 sign_in.require()  # before any data is read
 
 PAGES = pages.FOLDER

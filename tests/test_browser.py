@@ -429,6 +429,28 @@ def test_the_stalled_csv_download_is_plain_text_with_rounded_numbers(server, pag
     assert all(len(digits) <= 6 for digits in decimals), decimals  # never 0.19999999999999996
 
 
+# The text (its lines, not its boxes) that a shown table or chart toolbar covers.
+TEXT_UNDER_TOOLBARS = """() => {
+  const bars = [...document.querySelectorAll('[data-testid=stElementToolbar]')]
+    .filter(bar => getComputedStyle(bar).opacity !== '0' && getComputedStyle(bar).visibility !== 'hidden')
+    .map(bar => bar.getBoundingClientRect()).filter(box => box.width && box.height);
+  const covered = [];
+  const walker = document.createTreeWalker(document.querySelector('[data-testid=stMain]'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim() || node.parentElement.closest(
+        '[data-testid=stElementToolbar], [data-testid=stDataFrame], [data-testid=stVegaLiteChart]')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const line of range.getClientRects())
+      for (const bar of bars)
+        if (line.left < bar.right && line.right > bar.left && line.top < bar.bottom && line.bottom > bar.top)
+          covered.push(node.textContent.trim().slice(0, 80));
+  }
+  return covered;
+}"""
+
+
 @pytest.mark.parametrize("path", PAGES, ids=[p or "weekly_review" for p in PAGES])
 def test_every_page_fits_a_phone(server, browser, path):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
@@ -442,6 +464,7 @@ def test_every_page_fits_a_phone(server, browser, path):
     for metric in phone.get_by_test_id("stMetric").all():
         box = metric.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (path, box)
+    assert phone.evaluate(TEXT_UNDER_TOOLBARS) == [], path  # a phone shows a table's toolbar without a hover
     phone.screenshot(path=str(ARTIFACTS / f"phone-{path or 'weekly_review'}.png"), full_page=True)
     context.close()
 

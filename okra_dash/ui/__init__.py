@@ -6,3 +6,4 @@ from pathlib import Path
 # catalogue, which it loads and compiles on first use (0.1 s of the first page after start), and a Material icon
 # is fetched from Google's font server.
 ICON = Path(__file__).parent / "favicon.svg"
+TOUCH_CSS = Path(__file__).parent / "touch.css"  # room for the tables' toolbars on a touch screen

@@ -34,8 +34,7 @@ if issues.empty:
 else:
     # Not every problem leaves its cell out (a KR with an unknown team still counts, under Unknown): each says.
     st.caption("Each problem says what became of its cell: left out of the figures, or counted another way. "
-               "Everything else loaded. Fix them in the sheet and sync again. A long problem or fix is cut to its "
-               "column: double-click the cell to read all of it.")
+               "Everything else loaded. Fix them in the sheet and sync again.")
     st.dataframe(issues, hide_index=True, placeholder=tables.MISSING,
                  column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
                  column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
@@ -43,6 +42,9 @@ else:
                                     "Problem", width="large"),
                                 "fix": st.column_config.TextColumn("How to fix it", width="large"),
                                 "link": st.column_config.LinkColumn("In the sheet", display_text="open cell")})
+    # Below the table: on a phone the table's toolbar always shows, over the end of the line above it.
+    st.caption("A long problem or fix is cut to its column: double-click the cell to read all of it (on a phone, "
+               "double-tap).")
 
 st.subheader("Sync history")
 # The sync log keeps rows per tab as JSON; people read "Teams 9 · Objectives 15".
