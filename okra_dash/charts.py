@@ -12,6 +12,12 @@ BANDS = [band for band, _ in BAND_LIMITS]
 STATUS_SCALE = alt.Scale(domain=list(STATUSES), range=list(STATUS_COLORS))
 
 
+def _title(text: str, subtitle: str) -> alt.TitleParams:
+    """A chart's title as two short lines: Vega cuts a line longer than its chart with "…" and never wraps it, and
+    on a phone a chart is about 330 px wide."""
+    return alt.TitleParams(text, subtitle=subtitle)
+
+
 def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
     """Horizontal bars of progress per value stream, a black tick at the expected pace."""
     several = streams["cycle"].nunique() > 1
@@ -29,7 +35,7 @@ def value_stream_progress(streams: pd.DataFrame) -> alt.Chart:
     pace = alt.Chart(data).mark_tick(color="black", thickness=3, size=30).encode(
         x="expected:Q", y=y, tooltip=[alt.Tooltip("expected:Q", format=".0%", title="Expected pace")])
     return alt.layer(bars, pace).properties(
-        title="Value-stream progress against the expected pace (black tick)", height=alt.Step(40))
+        title=_title("Value-stream progress", "against the expected pace (black tick)"), height=alt.Step(40))
 
 
 def habits(weeks: pd.DataFrame) -> alt.Chart:
@@ -41,10 +47,10 @@ def habits(weeks: pd.DataFrame) -> alt.Chart:
         tooltip=["team:N", alt.Tooltip("week:T", title="Week of"), "habit:N",
                  alt.Tooltip("checked:Q", title="Key results checked in"),
                  alt.Tooltip("key_results:Q", title="Key results"), alt.Tooltip("moved:Q", title="Values moved")],
-    ).properties(title="Check-in habits, team by team and week by week", height=alt.Step(26))
+    ).properties(title=_title("Check-in habits", "team by team and week by week"), height=alt.Step(26))
 
 
-def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:
+def trajectory(weeks: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
     """Progress week by week (solid, one line per cycle) against the expected pace (dashed)."""
     long = weeks.melt(id_vars=["cycle", "week"], value_vars=["progress", "expected"], var_name="line",
                       value_name="share").dropna(subset=["share"])
@@ -64,7 +70,7 @@ def trajectory(weeks: pd.DataFrame, title: str) -> alt.Chart:
                                                     symbolFillColor="gray", symbolStrokeWidth=2)),
         tooltip=[alt.Tooltip("week:T", title="Week of"), "line:N", alt.Tooltip("share:Q", format=".0%"),
                  "cycle:N"],
-    ).properties(title=title, height=300)
+    ).properties(title=_title(title, subtitle), height=300)
 
 
 def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
@@ -96,9 +102,9 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
                               "value": [kr["current"], projected]})
         layers.append(alt.Chart(trend).mark_line(strokeDash=[2, 3], color=color).encode(
             x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"At this rate by the cycle's end{unit}", format=".3~g")]))
-    title = (f"{kr['kr_id']}: weekly values against the line to hold ({kr['type']} {kr['target']:g}, dashed)"
-             if health else f"{kr['kr_id']}: weekly values against the pace line (dashed); dotted: at this rate")
-    return alt.layer(*layers).properties(title=title, height=300)
+    subtitle = (f"dashed: the line to hold ({kr['type']} {kr['target']:g})" if health
+                else "dashed: the pace line; dotted: at this rate")
+    return alt.layer(*layers).properties(title=_title(f"{kr['kr_id']}: weekly values", subtitle), height=300)
 
 
 def split_comparison(split: pd.DataFrame) -> alt.Chart:
@@ -116,7 +122,7 @@ def split_comparison(split: pd.DataFrame) -> alt.Chart:
     ).properties(title="OKR-driven and KPI-driven teams, side by side", width=140)
 
 
-def achievement_distribution(retro: pd.DataFrame, by: str, title: str) -> alt.Chart:
+def achievement_distribution(retro: pd.DataFrame, by: str, title: str, subtitle: str) -> alt.Chart:
     """How many key results ended in each achievement band, per team or value stream."""
     return alt.Chart(retro).mark_bar().encode(
         y=alt.Y(f"{by}:N", title=None, axis=alt.Axis(labelLimit=220)),
@@ -125,4 +131,4 @@ def achievement_distribution(retro: pd.DataFrame, by: str, title: str) -> alt.Ch
                         sort=BANDS),
         order=alt.Order("band_order:Q"),
         tooltip=[f"{by}:N", "band:N", "count():Q"],
-    ).transform_calculate(band_order=f"indexof({BANDS}, datum.band)").properties(title=title)
+    ).transform_calculate(band_order=f"indexof({BANDS}, datum.band)").properties(title=_title(title, subtitle))

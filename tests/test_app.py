@@ -64,7 +64,8 @@ def test_the_weekly_review_shows_the_headline_with_changes_since_last_week(revie
     busy = at.dataframe[1].value
     assert busy["kr_id"].tolist() == ["KR-E"]
     chart = at.get("vega_lite_chart")[0].proto.spec
-    assert "expected pace" in json.loads(chart)["title"]
+    assert json.loads(chart)["title"] == {"text": "Value-stream progress",
+                                          "subtitle": "against the expected pace (black tick)"}
 
 
 def test_an_unchanged_check_in_share_is_shown_as_no_change_not_as_a_rise(review_db, monkeypatch):
@@ -98,7 +99,7 @@ def test_the_value_streams_page_shows_a_stream_its_key_results_and_a_burn_up(rev
     assert objective["progress_clamped"].tolist() == [100, 0, 0]  # whole percents, as the headline rounds
     at.selectbox(key="kr").set_value("KR-C").run()
     spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
-    assert spec["title"] == "KR-C: weekly values against the pace line (dashed); dotted: at this rate"
+    assert spec["title"] == {"text": "KR-C: weekly values", "subtitle": "dashed: the pace line; dotted: at this rate"}
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2026-01-01T00:00:00", "2026-03-31T00:00:00"]
     assert spec["layer"][1]["encoding"]["y"]["title"] == "Value (stores)"
 
@@ -167,14 +168,14 @@ def test_the_retrospective_charts_every_team_on_request_when_there_are_many(tmp_
     sync(str(generate.write(generate.generate(1500, 20), tmp_path / "book")), db)
     at = app(db, monkeypatch, as_of=dt.date(2026, 5, 20), cycle=None, page="retrospective")
     charts_drawn = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
-    assert charts_drawn == ["Final achievement per value stream, 2026-Q1"]
+    assert charts_drawn == [{"text": "Final achievement per value stream", "subtitle": "2026-Q1"}]
     assert any(caption.value.startswith("50 teams took part") for caption in at.main.caption)
     table = at.dataframe[0].value
     assert table["team"].nunique() == 50
     at.toggle(key="retro_every_team").set_value(True).run()
     charts_drawn = at.get("vega_lite_chart")
-    assert [json.loads(chart.proto.spec)["title"] for chart in charts_drawn] == [
-        "Final achievement per team, 2026-Q1", "Final achievement per value stream, 2026-Q1"]
+    assert [json.loads(chart.proto.spec)["title"]["text"] for chart in charts_drawn] == [
+        "Final achievement per team", "Final achievement per value stream"]
     teams = pa.ipc.open_stream(charts_drawn[0].proto.datasets[0].data.data).read_all().column("team").to_pylist()
     assert len(set(teams)) == 50
     assert at.query_params["every_team"] == "1"  # the link keeps it, as every choice on a page

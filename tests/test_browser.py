@@ -465,6 +465,10 @@ def test_every_page_fits_a_phone(server, browser, path):
         box = metric.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (path, box)
     assert phone.evaluate(TEXT_UNDER_TOOLBARS) == [], path  # a phone shows a table's toolbar without a hover
+    # Vega cuts a title line longer than its chart with "…" and never wraps it: every chart's lines fit a phone
+    titles = phone.evaluate("() => [...document.querySelectorAll('.role-title-text, .role-title-subtitle')]"
+                            ".map(line => line.textContent)")
+    assert not [line for line in titles if line.endswith("…")], (path, titles)
     phone.screenshot(path=str(ARTIFACTS / f"phone-{path or 'weekly_review'}.png"), full_page=True)
     context.close()
 

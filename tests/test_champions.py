@@ -75,7 +75,7 @@ def test_the_champions_page_keeps_the_champion_in_the_link_and_shows_the_note(db
     assert table.loc["L1", "note"] == "Waiting for parts (week of 19 Jan)"
     assert at.query_params["champion"] == nobody
     titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
-    assert titles == ["Check-in habits, team by team and week by week"]
+    assert titles == [{"text": "Check-in habits", "subtitle": "team by team and week by week"}]
     at.selectbox(key="champion").set_value("Ana").run()
     assert at.query_params["champion"] == "Ana"
     assert metrics(at) == {"Missing last full week": "1", "Stalled": "0"}

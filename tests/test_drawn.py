@@ -50,6 +50,6 @@ def test_a_page_rerun_on_the_same_data_draws_the_chart_without_building_it_again
     at.run()
     again = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert len(built) == 1
-    assert first == again and "expected pace" in again["title"]
+    assert first == again and "expected pace" in again["title"]["subtitle"]
     data = rows(at.get("vega_lite_chart")[0].proto.datasets[0].data.data)
     assert sorted(row["value_stream"] for row in data) == ["Customer experience", "Stores"]

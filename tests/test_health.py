@@ -140,7 +140,7 @@ def test_the_dashboard_shows_health_krs_with_their_line_not_a_pace(db, monkeypat
     table = at.dataframe[0].value.set_index("kr_id")
     assert table.loc["H-ABOVE", "expected"] == "≥ 90" and table.loc["H-BELOW", "expected"] == "≤ 30"
     spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
-    assert spec["title"] == "H-BELOW: weekly values against the line to hold (Keep below 30, dashed)"
+    assert spec["title"] == {"text": "H-BELOW: weekly values", "subtitle": "dashed: the line to hold (Keep below 30)"}
     assert spec["layer"][0]["encoding"]["tooltip"][0]["title"] == "Line to hold (min)"
 
 

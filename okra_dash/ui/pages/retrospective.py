@@ -5,7 +5,6 @@ import dataclasses
 import streamlit as st
 
 from okra_dash import charts
-from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, state, tables
 from okra_dash.words import BANDS
 
@@ -42,13 +41,14 @@ teams = retro["team"].nunique()
 # One bar per team: hundreds of teams make a chart metres tall and slow to draw; drawn on request then (the
 # table below lists every key result either way).
 if teams <= TEAMS_CHARTED or state.toggle(left, EVERY_TEAM, f"Chart every team ({teams})"):
-    drawn.chart(left, charts.achievement_distribution, retro, "team", f"Final achievement per team, {md(cycle)}",
+    # Chart titles are Vega's plain text, not Markdown: the cycle's name as it is
+    drawn.chart(left, charts.achievement_distribution, retro, "team", "Final achievement per team", cycle,
                 width="stretch")
 else:
     left.caption(f"{teams} teams took part: their chart, a bar each, is drawn on request. The table below lists "
                  "every key result, with its team.")
-drawn.chart(right, charts.achievement_distribution, retro, "value_stream",
-            f"Final achievement per value stream, {md(cycle)}", width="stretch")
+drawn.chart(right, charts.achievement_distribution, retro, "value_stream", "Final achievement per value stream",
+            cycle, width="stretch")
 st.dataframe(tables.shown(retro), hide_index=True, placeholder=tables.MISSING,
              column_config={**tables.KR_COLUMNS, "band": "Band", "cycle": None})
 

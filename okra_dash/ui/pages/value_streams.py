@@ -35,8 +35,8 @@ for row in rows.itertuples():  # one line of figures per cycle shown, each as sq
                        help="Health key results on the right side of their Target line.")
 st.caption("Teams contributing: " + md(", ".join(sorted({t for teams in rows["teams"] for t in teams}))))
 weeks = view.frame("trajectory")
-drawn.chart(st, charts.trajectory, weeks[weeks["value_stream"] == stream], f"{stream} week by week against the pace",
-            width="stretch")
+drawn.chart(st, charts.trajectory, weeks[weeks["value_stream"] == stream], f"{stream} week by week",
+            "progress of its pace key results against the pace", width="stretch")
 
 krs = view.frame("key_results")
 krs = krs[krs["value_stream"] == stream]

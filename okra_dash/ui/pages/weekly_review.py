@@ -56,7 +56,7 @@ else:
     drawn.chart(st, charts.value_stream_progress, streams, width="stretch")
     weeks = view.frame("trajectory")
     drawn.chart(st, charts.trajectory, weeks[weeks["value_stream"].isna()],
-                "The cycle week by week: progress of all pace key results against the pace", width="stretch")
+                "The cycle week by week", "progress of all pace key results against the pace", width="stretch")
 
 for problem in view.frame("focus").itertuples():
     st.warning(f"Focus: {md(problem.value_stream)} has {problem.objectives} objectives in {md(problem.cycle)}; "
