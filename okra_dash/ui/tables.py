@@ -25,7 +25,7 @@ BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
 KR_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR", width="small", pinned=True),
     "key_result": st.column_config.TextColumn("Key result", width="medium"),
-    "value_stream": st.column_config.TextColumn("Value stream", width="small"),
+    "value_stream": st.column_config.TextColumn("Value stream", width=170),  # "Brick-and-mortar stores" whole
     "objective_id": st.column_config.TextColumn("Objective", width="small"),
     "team": st.column_config.TextColumn("Team", width=140),  # "small" (75 px) cut "Growth marketing" to "Growth mar"
     "mode": st.column_config.TextColumn("Mode", width="small"),
@@ -44,7 +44,7 @@ KR_COLUMNS = {
     "done_actions": st.column_config.NumberColumn("Actions done", format="%d", width="small"),
     "on_track_share": st.column_config.ProgressColumn("On track", width="small", **BAR),
     "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", width="small", **BAR),
-    "achievement": st.column_config.NumberColumn("Final achievement", format="%d%%", width="small"),
+    "achievement": st.column_config.NumberColumn("Final achievement", format="%d%%", width=135),  # its title whole
     "confidence": st.column_config.TextColumn("Confidence", width="small",
                                               help="How sure the team is, 0 to 10: the latest they gave"),
     "note": st.column_config.TextColumn("Latest note", width="medium", help="What the team last said, and when"),
