@@ -22,7 +22,7 @@ st.caption(f"Key results whose last {limits.movement_checkins} check-ins carry o
 
 everything = view.frame("stalled_key_results", **data.ALL_STALLED)
 options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(everything["team"].unique()),
-           "mode": [mode for mode in MODES if mode in set(everything["mode"])], "reason": list(STALL_REASONS)}
+           "mode": sorted(everything["mode"].unique(), key=MODES.index), "reason": list(STALL_REASONS)}
 params = {name: state.Param(name, key, many=True) for name, (key, _) in FILTERS.items()}
 labels = {"vs": "value stream", "team": "team", "mode": "mode", "reason": "reason"}
 undrawn = state.folded_last_run("filters_open")
