@@ -5,7 +5,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from okra_dash.words import BAND_COLORS, HABIT_COLORS, HABITS, MODE_COLORS, MODES, STATUS_COLORS, STATUSES
+from okra_dash.words import (
+    BAND_COLORS,
+    HABIT_COLORS,
+    HABITS,
+    MODE_COLORS,
+    MODES,
+    SPLIT_MEASURES,
+    STATUS_COLORS,
+    STATUSES,
+)
 from okra_dash.words import BANDS as BAND_LIMITS
 
 BANDS = [band for band, _ in BAND_LIMITS]
@@ -109,15 +118,13 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
 
 def split_comparison(split: pd.DataFrame) -> alt.Chart:
     """OKR and KPI teams side by side on progress, on-track share and check-in discipline."""
-    long = split.melt(id_vars="mode", value_vars=["progress", "on_track_share", "checkin_discipline"],
-                      var_name="measure", value_name="share")
-    measures = {"progress": "Mean progress", "on_track_share": "On track", "checkin_discipline": "Check-in discipline"}
-    long["measure"] = long["measure"].map(measures)
+    long = split.melt(id_vars="mode", value_vars=list(SPLIT_MEASURES), var_name="measure", value_name="share")
+    long["measure"] = long["measure"].map(SPLIT_MEASURES)
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("mode:N", title=None, sort=list(MODES)),  # as the cards above: OKR, KPI, Unknown
         y=alt.Y("share:Q", title="Share (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("mode:N", title="Mode", scale=alt.Scale(domain=list(MODES), range=list(MODE_COLORS))),
-        column=alt.Column("measure:N", title=None, sort=list(measures.values())),  # the cards' order too
+        column=alt.Column("measure:N", title=None, sort=list(SPLIT_MEASURES.values())),  # the cards' order too
         tooltip=["mode:N", "measure:N", alt.Tooltip("share:Q", format=".0%")],
     ).properties(title="OKR-driven and KPI-driven teams, side by side", width=140)
 

@@ -22,6 +22,9 @@ STATUS_MARKS = {"on track": "🟢", "at risk": "🟡", "off track": "🔴"}  # t
 UNKNOWN_MODE = "Unknown"  # the mode of a team that is not in the Teams tab
 MODES = (*TEAM_MODES, UNKNOWN_MODE)
 MODE_COLORS = ("#1565c0", "#6a1b9a", "#9e9e9e")
+# The three shares OKR vs KPI compares (sql/split.sql's columns), in the cards' order: cards, chart and tables.
+SPLIT_MEASURES = {"progress": "Mean progress", "on_track_share": "On track",
+                  "checkin_discipline": "Check-in discipline"}
 
 STALL_REASONS = ("no movement", "no check-in", "flat at zero")
 # A team's week of check-ins: every KR checked in and one moved; all checked in, none moved; one missing.

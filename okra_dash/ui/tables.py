@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, STATUS_MARKS
+from okra_dash.words import HEALTH_TYPES, SPLIT_MEASURES, STATUS_MARKS
 
 # What a table shows for a missing value (no note, no due date, no late check-in, no such cycle): Streamlit's
 # default is a grey "None", which people read as a word.
@@ -42,8 +42,8 @@ KR_COLUMNS = {
                                                         help="Weeks since the value last changed"),
     "last_checkin": st.column_config.DateColumn("Last check-in", width="small"),
     "done_actions": st.column_config.NumberColumn("Actions done", format="%d", width="small"),
-    "on_track_share": st.column_config.ProgressColumn("On track", width="small", **BAR),
-    "checkin_discipline": st.column_config.ProgressColumn("Check-in discipline", width="small", **BAR),
+    "on_track_share": st.column_config.ProgressColumn(SPLIT_MEASURES["on_track_share"], width="small", **BAR),
+    "checkin_discipline": st.column_config.ProgressColumn(SPLIT_MEASURES["checkin_discipline"], width="small", **BAR),
     "achievement": st.column_config.NumberColumn("Final achievement", format="%d%%", width=135),  # its title whole
     "confidence": st.column_config.TextColumn("Confidence", width="small",
                                               help="How sure the team is, 0 to 10: the latest they gave"),

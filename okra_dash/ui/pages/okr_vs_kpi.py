@@ -6,7 +6,7 @@ import streamlit as st
 from okra_dash import charts
 from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, tables
-from okra_dash.words import MODES
+from okra_dash.words import MODES, SPLIT_MEASURES
 
 view = data.current_view()
 st.title("OKR-driven and KPI-driven teams")
@@ -21,9 +21,9 @@ for col, group in zip(cols, split.itertuples()):
         inner = st.columns(2)
         inner[0].metric("Teams", int(group.teams))
         inner[1].metric("Key results", int(group.key_results))
-        inner[0].metric("Mean progress", tables.percent(group.progress))
-        inner[1].metric("On track", tables.percent(group.on_track_share))
-        st.metric("Check-in discipline", tables.percent(group.checkin_discipline),
+        inner[0].metric(SPLIT_MEASURES["progress"], tables.percent(group.progress))
+        inner[1].metric(SPLIT_MEASURES["on_track_share"], tables.percent(group.on_track_share))
+        st.metric(SPLIT_MEASURES["checkin_discipline"], tables.percent(group.checkin_discipline),
                   help="Share of the cycle's weeks so far that have a check-in, over the group's key results.")
 unknown = view.frame("kr_issues")
 unknown = unknown[unknown["kind"].isin(["unknown_team", "missing_value"]) & (unknown["column"].str.lower() == "team")]
