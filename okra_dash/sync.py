@@ -12,6 +12,7 @@ from okra_dash.errors import SourceError
 from okra_dash.source.read import read_source
 from okra_dash.source.workbook import Workbook
 from okra_dash.validate.parse import parse
+from okra_dash.words import counted
 
 
 def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None = None,
@@ -27,12 +28,13 @@ def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None
     say(f"Reading {name}")
     try:
         book = source if isinstance(source, Workbook) else read_source(source)
-        say(f"Checking {sum(len(tab.rows) for tab in book.tabs.values())} rows")
+        say(f"Checking {counted(sum(len(tab.rows) for tab in book.tabs.values()), 'row')}")
         parsed = parse(book)
     except SourceError as error:
         store.record_failure(db, name, str(error), now)
         raise
-    say(f"Saving {parsed.rows['Key results']} key results and {parsed.rows['Check-ins']} check-ins")
+    say(f"Saving {counted(parsed.rows['Key results'], 'key result')} and "
+        f"{counted(parsed.rows['Check-ins'], 'check-in')}")
     try:
         return store.write(book, parsed, db, started, now, progress=say)
     except store.StoreError as error:

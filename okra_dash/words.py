@@ -38,3 +38,8 @@ BAND_COLORS = ("#c62828", "#f9a825", "#7cb342", "#2e7d32")
 # How a past week's value changed after the week ended: it appeared, it was changed, it was cleared.
 VALUE_CHANGES = ("filled in after the week", "changed", "cleared")
 EMPTY_CELL = "(empty)"  # a check-in cell with no value, before it was filled in or after it was cleared
+
+
+def counted(count: int, noun: str) -> str:
+    """A count with its noun, singular for one: '1 key result', '2 key results', '0 key results'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

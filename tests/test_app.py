@@ -257,7 +257,7 @@ def test_sync_now_syncs_again_and_shows_the_result(review_db, monkeypatch):
     before = [c.value for c in at.sidebar.caption if c.value.startswith("Last synced")]
     at.button(key="sync_now").click().run()
     assert not at.exception
-    assert [s.value for s in at.sidebar.success] == ["Synced 7 key results, 1 data issues"]
+    assert [s.value for s in at.sidebar.success] == ["Synced 7 key results, 1 data issue"]
     after = [c.value for c in at.sidebar.caption if c.value.startswith("Last synced")]
     assert len(before) == len(after) == 1  # the line was re-read after the sync, in the same click
     at.switch_page(f"{PAGES}/data_quality.py").run()

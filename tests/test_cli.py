@@ -25,7 +25,7 @@ def test_sync_exits_0_and_counts_rows_and_issues(tmp_path):
     result = run("sync", "--source", str(REVIEW), "--db", str(tmp_path / "okra.duckdb"))
     assert result.returncode == 0, result.stderr
     assert "7 key results" in result.stdout
-    assert "1 data issues" in result.stdout
+    assert "\n1 data issue (see" in result.stdout  # one issue, one "issue"
 
 
 def test_the_database_defaults_to_okra_db_then_okra_duckdb_in_the_working_directory(tmp_path):
@@ -98,7 +98,7 @@ def test_the_markdown_digest_gives_headline_streams_stalls_changes_and_issues(re
     assert "off track → on track" in digest
     assert "\nBusy without results\n" in digest and "- KR-E " in digest
     assert "\nData issues to fix (1)\n" in digest
-    assert "- KPI teams: 1 teams, 2 key results, progress 0%, 0% on track, check-in discipline 40%" in digest
+    assert "- KPI teams: 1 team, 2 key results, progress 0%, 0% on track, check-in discipline 40%" in digest
     # Pasted into an e-mail as plain text it reads as written: no tables, no bold markers, no # headings.
     assert "|" not in digest and "**" not in digest and "\n#" not in digest
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from okra_dash.errors import DeliveryError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review
+from okra_dash.words import counted
 
 SECRETS = Path(".streamlit/secrets.toml")
 # Environment variable -> key in [okra.smtp].
@@ -97,10 +98,10 @@ def _html(data: dict, chart_cid: str | None) -> str:
     seen = f", as seen on {esc(data['as_seen'].replace('T', ' '))}" if data.get("as_seen") else ""
     parts = [f"<h2>OKR weekly review, as of {esc(data['as_of'])}{seen}</h2>", f"<p>Cycles: {cycles}.</p>",
              "<ul>",
-             f"<li>{now['on_track']} of {now['key_results']} key results on track "
+             f"<li>{now['on_track']} of {counted(now['key_results'], 'key result')} on track "
              f"(last week {before['on_track']}), {now['at_risk']} at risk, {now['off_track']} off track.</li>",
-             f"<li>{now['streams_behind']} of {now['streams']} value streams behind pace.</li>",
-             f"<li>{now['stalled']} key results stalled (last week {before['stalled']}).</li>", "</ul>"]
+             f"<li>{now['streams_behind']} of {counted(now['streams'], 'value stream')} behind pace.</li>",
+             f"<li>{counted(now['stalled'], 'key result')} stalled (last week {before['stalled']}).</li>", "</ul>"]
     if chart_cid:
         parts.append(f'<p><img src="cid:{chart_cid[1:-1]}" alt="Value-stream progress against the expected pace" '
                      'style="max-width:100%"></p>')
@@ -123,7 +124,7 @@ def _html(data: dict, chart_cid: str | None) -> str:
                         f"{report.number(r['after'])} (seen {esc(r['seen_at'][:10])})</li>"
                         for r in changed[:report.DIGEST_LIMIT])
         parts.append(f"<h3>Past weeks changed after they ended ({len(changed)})</h3><ul>{items}</ul>")
-    parts.append(f"<p>{len(data['issues'])} data issues in the last sync.</p>")
+    parts.append(f"<p>{counted(len(data['issues']), 'data issue')} in the last sync.</p>")
     return "<html><body>" + "\n".join(parts) + "</body></html>"
 
 
@@ -170,8 +171,8 @@ def summary(data: dict) -> str:
     now = data["headline"]["now"]
     behind = sorted({vs["value_stream"] for vs in data["value_streams"] if vs["behind"]})
     return "\n".join([f"OKR weekly review, as of {data['as_of']}",
-                      f"{now['on_track']} of {now['key_results']} key results on track, {now['at_risk']} at risk, "
-                      f"{now['off_track']} off track; {now['stalled']} stalled.",
+                      f"{now['on_track']} of {counted(now['key_results'], 'key result')} on track, "
+                      f"{now['at_risk']} at risk, {now['off_track']} off track; {now['stalled']} stalled.",
                       f"Value streams behind pace: {', '.join(behind) or 'none'}."])
 
 

@@ -13,6 +13,7 @@ from okra_dash.figures import report
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
 from okra_dash.source.typed import printable
+from okra_dash.words import counted
 
 
 def _date(text: str) -> dt.date:
@@ -186,9 +187,10 @@ def _sync(args: argparse.Namespace) -> int:
     if result.moved_aside:
         print(f"The database file {db} could not be read, so it was moved to {result.moved_aside} (kept) "
               "and a new one was started.")
-    counts = ", ".join(f"{count} {tab.lower()}" for tab, count in result.rows.items())
+    counts = ", ".join(counted(count, tab.lower().removesuffix("s"))  # each tab is named in the plural
+                       for tab, count in result.rows.items())
     print(f"Synced {printable(args.source)} into {db} in {result.duration_s:.2f} s: {counts}.")
-    print(f"{result.issues} data issues" + (" (see `python -m okra_dash report --format markdown`)."
+    print(counted(result.issues, "data issue") + (" (see `python -m okra_dash report --format markdown`)."
                                              if result.issues else "."))
     if args.write_back:
         _write_back(key, db)
@@ -209,8 +211,8 @@ def _write_back(key: str, db: Path) -> None:
         con.close()
     print("Write-back is on: okra-dash asked Google for write access to the sheet.")
     written = write_back.write_back(key, issues, gids, missing=missing)
-    print(f"Wrote {written} data issues" + (f" and {len(missing)} missing check-ins of last full week"
-                                            if missing else "") + f" to the '{write_back.REPORT_TAB}' tab.")
+    also = f" and {counted(len(missing), 'missing check-in')} of last full week" if missing else ""
+    print(f"Wrote {counted(written, 'data issue')}{also} to the '{write_back.REPORT_TAB}' tab.")
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import math
 import re
 
 from okra_dash.figures.review import Review
-from okra_dash.words import EMPTY_CELL
+from okra_dash.words import EMPTY_CELL, counted
 
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -122,7 +122,7 @@ def _stream_figures(stream: dict) -> str:
         parts.append(f"{pct(stream['progress'])} against {pct(stream['expected'])} expected")
     health = stream["kept"] + stream["breached"]
     if health:
-        parts.append(f"{stream['kept']} of {health} health key results kept")
+        parts.append(f"{stream['kept']} of {counted(health, 'health key result')} kept")
     return "; ".join(parts)
 
 
@@ -181,21 +181,21 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
     title = f"OKR weekly review, as of {data['as_of']}" + (
         f", as seen on {data['as_seen'].replace('T', ' ')}" if data.get("as_seen") else "")
     out = [title, "=" * len(title), "", f"Cycle {windows}.", "",
-           f"- {now['on_track']} of {now['key_results']} key results on track{_since(now, before, 'on_track')}, "
-           f"{now['at_risk']} at risk, {now['off_track']} off track.",
-           f"- {now['streams_behind']} of {now['streams']} value streams behind pace"
+           f"- {now['on_track']} of {counted(now['key_results'], 'key result')} on track"
+           f"{_since(now, before, 'on_track')}, {now['at_risk']} at risk, {now['off_track']} off track.",
+           f"- {now['streams_behind']} of {counted(now['streams'], 'value stream')} behind pace"
            f"{_since(now, before, 'streams_behind')}.",
-           f"- {now['stalled']} key results stalled{_since(now, before, 'stalled')}."]
+           f"- {counted(now['stalled'], 'key result')} stalled{_since(now, before, 'stalled')}."]
     if any(split[mode]["key_results"] for mode in split):
         shown = ", ".join(f"{mode} teams {pct(split[mode]['checkin_discipline'])}"
                           for mode in split if split[mode]["key_results"])
         out.append(f"- Check-in discipline: {shown}.")
     out += _heading("Value streams")
-    out += [f"- {md(vs['value_stream'])}: {_stream_figures(vs)}, {vs['status']} ({vs['key_results']} key results)"
-            for vs in streams] or ["- None."]
+    out += [f"- {md(vs['value_stream'])}: {_stream_figures(vs)}, {vs['status']} "
+            f"({counted(vs['key_results'], 'key result')})" for vs in streams] or ["- None."]
     out += _heading("Stalled key results")
     out += [f"- {md(kr['kr_id'])} {md(kr['key_result'])} ({md(kr['team'])}, {md(kr['value_stream'])}): "
-            f"{', '.join(kr['stalled'])}; {kr['weeks_since_change']} weeks since last change"
+            f"{', '.join(kr['stalled'])}; {counted(kr['weeks_since_change'], 'week')} since last change"
             + (f"; the team said (week of {kr['note_week']}): \"{md(kr['note'])}\"" if kr.get("note") else "")
             for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
     _more(stalled, out)
@@ -209,8 +209,9 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
     _more(changes, out)
     if data["busy_without_results"]:
         out += _heading("Busy without results")
-        out += [f"- {md(b['kr_id'])} {md(b['key_result'])} ({md(b['team'])}): {b['done_actions']} actions done, "
-                f"progress {pct(b['progress'])} against {pct(b['expected'])} expected"
+        out += [f"- {md(b['kr_id'])} {md(b['key_result'])} ({md(b['team'])}): "
+                f"{counted(b['done_actions'], 'action')} done, progress {pct(b['progress'])} against "
+                f"{pct(b['expected'])} expected"
                 for b in data["busy_without_results"]]
     if data["moved_targets"]:
         out += _heading("Targets moved mid-cycle")
@@ -226,13 +227,14 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
     if late:
         out += _heading("Check-ins that came more than a week late")
         out += [f"- {md(t['team'])}: {t['late']} of {t['checkins']} ({pct(t['share_late'])}), up to "
-                f"{t['most_days_late']} days after the week" for t in late]
+                f"{counted(t['most_days_late'], 'day')} after the week" for t in late]
     if data["focus"]:
         out += _heading("Focus")
-        out += [f"- {md(f['value_stream'])} has {f['objectives']} objectives in {md(f['cycle'])} (at most "
-                f"{review.thresholds.focus_max_objectives} keeps focus)" for f in data["focus"]]
+        out += [f"- {md(f['value_stream'])} has {counted(f['objectives'], 'objective')} in {md(f['cycle'])} (at most "
+                f"{review.thresholds.focus_max_objectives} keep focus)" for f in data["focus"]]
     out += _heading("OKR and KPI teams")
-    out += [f"- {mode} teams: {s['teams']} teams, {s['key_results']} key results, progress {pct(s['progress'])}, "
+    out += [f"- {mode} teams: {counted(s['teams'], 'team')}, {counted(s['key_results'], 'key result')}, "
+            f"progress {pct(s['progress'])}, "
             f"{pct(s['on_track_share'])} on track, check-in discipline {pct(s['checkin_discipline'])}"
             for mode, s in split.items()]
     issues = data["issues"]

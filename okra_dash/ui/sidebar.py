@@ -14,6 +14,7 @@ from okra_dash.figures.review import Thresholds
 from okra_dash.store import StoreError, default_path, version
 from okra_dash.ui import data, state
 from okra_dash.ui.data import View
+from okra_dash.words import counted
 
 THRESHOLD_LABELS = {
     "on_track_margin": "On track within (share below the pace)",
@@ -126,7 +127,7 @@ def _sync_controls(box) -> None:
         when = pd.Timestamp(last["synced_at"]).strftime("%Y-%m-%d %H:%M")
         box.caption("Source")
         box.text(last["source"])
-        box.caption(f"Last synced {when}, {last['issues']} data issues")
+        box.caption(f"Last synced {when}, {counted(last['issues'], 'data issue')}")
     sync_now(box)
 
 
@@ -142,8 +143,8 @@ def sync_now(box) -> None:
                 box.error(str(error))
             else:
                 # Run the whole script again, so the last-sync line and every figure show this sync.
-                st.session_state["_synced"] = (f"Synced {result.rows['Key results']} key results, "
-                                               f"{result.issues} data issues")
+                st.session_state["_synced"] = (f"Synced {counted(result.rows['Key results'], 'key result')}, "
+                                               f"{counted(result.issues, 'data issue')}")
                 if result.moved_aside:
                     st.session_state["_synced"] += f"; the unreadable file was kept as {result.moved_aside}"
                 st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from okra_dash.figures.links import cell_url, stalled_csv
 from okra_dash.ui import data, state, tables
-from okra_dash.words import MODES, STALL_REASONS
+from okra_dash.words import MODES, STALL_REASONS, counted
 
 # URL parameter -> (widget key, SQL filter), as the contract names them.
 FILTERS = {"vs": ("f_value_streams", "value_streams"), "team": ("f_teams", "teams"),
@@ -16,9 +16,10 @@ MIN_WEEKS = state.Param("min_weeks", "f_min_weeks", read=state.read_count)
 view = data.current_view()
 st.title("Stalled key results")
 limits = view.thresholds
-st.caption(f"Key results whose last {limits.movement_checkins} check-ins carry one value (no movement), with no "
-           f"check-in in {limits.no_checkin_days} days, or still at zero {limits.flat_elapsed:.0%} of the way into "
-           "the cycle. Ask the team in the stand-up: what is happening here?")
+st.caption(f"Key results whose last {counted(limits.movement_checkins, 'check-in')} carry one value (no movement), "
+           f"with no check-in in {counted(limits.no_checkin_days, 'day')}, or still at zero "
+           f"{limits.flat_elapsed:.0%} of the way into the cycle. Ask the team in the stand-up: what is happening "
+           "here?")
 
 everything = view.frame("stalled_key_results", **data.ALL_STALLED)
 options = {"vs": sorted(everything["value_stream"].unique()), "team": sorted(everything["team"].unique()),

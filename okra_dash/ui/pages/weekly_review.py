@@ -13,6 +13,7 @@ data.prefetch(view, "trajectory", "value_streams", "changes")
 from okra_dash import charts  # noqa: E402
 from okra_dash.figures.report import change, md, points_change  # noqa: E402
 from okra_dash.ui import drawn, tables  # noqa: E402
+from okra_dash.words import counted  # noqa: E402
 
 limits = view.thresholds
 windows = data.unfiltered("cycles", view.as_of, view.seen)
@@ -59,7 +60,8 @@ else:
                 "The cycle week by week", "progress of all pace key results against the pace", width="stretch")
 
 for problem in view.frame("focus").itertuples():
-    st.warning(f"Focus: {md(problem.value_stream)} has {problem.objectives} objectives in {md(problem.cycle)}; "
+    st.warning(f"Focus: {md(problem.value_stream)} has {counted(problem.objectives, 'objective')} in "
+               f"{md(problem.cycle)}; "
                f"at most {limits.focus_max_objectives} keep a value stream focused.",
                icon=":material/center_focus_weak:")
 
@@ -74,7 +76,7 @@ else:
                        "new_stalls": st.column_config.TextColumn("New stalls", width="small")})
 
 st.subheader("Busy without results")
-st.caption(f"Key results with at least {limits.busy_done_actions} actions done whose status is off track: "
+st.caption(f"Key results with at least {counted(limits.busy_done_actions, 'action')} done whose status is off track: "
            "activity is happening, the result is not moving. Worth asking whether the actions fit the key result.")
 busy = view.frame("busy_without_results")
 if busy.empty:
