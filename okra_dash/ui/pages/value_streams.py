@@ -43,9 +43,10 @@ krs = krs[krs["value_stream"] == stream]
 problems = view.frame("kr_issues")
 labels = {kr_id: f"{kr_id} · {title}" for kr_id, title in zip(krs["kr_id"], krs["key_result"])}
 state.seed(KR, list(labels), default=next(iter(labels), None), what="key result")
+shown = tables.shown(krs)  # once for the stream, not once per objective
 for objective_id, objective in krs.groupby("objective_id", sort=False):
     st.subheader(f"{md(objective_id)}: {md(objective['objective'].iloc[0])}")
-    picked = st.dataframe(tables.shown(objective), hide_index=True, placeholder=tables.MISSING, on_select="rerun",
+    picked = st.dataframe(shown.loc[objective.index], hide_index=True, placeholder=tables.MISSING, on_select="rerun",
                           selection_mode="single-row", key=f"objective_{objective_id}", column_config=tables.KR_COLUMNS,
                           column_order=["kr_id", "status", "progress", "key_result", "team", "current", "target",
                                         "expected", "stalled", "note", "confidence", "mode"])
