@@ -153,3 +153,21 @@ def test_control_characters_from_cells_never_reach_a_page(tmp_path, tabs, monkey
         assert not [c for c in joined if (ord(c) < 32 and c not in "\n\t\r") or 0x7F <= ord(c) <= 0x9F], page
         if page in ("stalled", "data_quality", "value_streams"):
             assert "␛[2J" in joined, page  # shown as typed, as visible symbols
+
+
+def test_a_page_that_changes_the_rows_it_read_does_not_change_the_next_read(review_db):
+    """Pages change their frames (a list column joined into text, a column mapped to labels): every read is the
+    reader's own copy, so the next page or rerun gets the rows as the query gave them, both after the read
+    that computed them and after one that found them cached."""
+    from okra_dash.store import version
+    from okra_dash.ui.data import View
+
+    view = View(str(review_db), version(review_db), dt.date(2026, 1, 31), ("2026-Q1",))
+    for _ in range(2):  # the first read computes the rows, the second finds them cached
+        teams = view.frame("teams")
+        assert not isinstance(teams["value_streams"].iloc[0], str)  # a list of streams, as the query gives it
+        teams["value_streams"] = teams["value_streams"].map(", ".join)
+        teams["team"] = "changed"
+    again = view.frame("teams")
+    assert "changed" not in set(again["team"])
+    assert not isinstance(again["value_streams"].iloc[0], str)

@@ -92,11 +92,11 @@ class View:
     seen_at: dt.datetime | None = None
 
     def frame(self, name: str, **extra: object) -> pd.DataFrame:
-        """A named query's rows for this view (cached until the file changes)."""
+        """A named query's rows for this view (cached until the file changes); the caller's own copy, which
+        it may change (st.cache_data hands out a new unpickled copy on every read)."""
         frozen = tuple(sorted((key, tuple(value) if isinstance(value, list) else value)
                               for key, value in extra.items()))
-        return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen,
-                      self.seen).copy()
+        return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen, self.seen)
 
 
 _BACKGROUND = "okra-"  # the name of every thread started below starts so
