@@ -197,6 +197,25 @@ def test_the_webhook_receives_a_short_summary(review_db, webhook, capsys):
     assert received[-1][2]["text"].splitlines()[-1] == "Value streams behind pace: Customer experience, Stores."
 
 
+def test_sheet_text_in_the_chat_summary_never_pings_mentions_or_links(tmp_path, webhook):
+    """A value stream's name goes to the chat as typed: Slack's three escapes, so <!channel> pings nobody and
+    <url|text> is no link, and [text](url) is no Markdown link in Teams (a word joiner between ] and ()."""
+    from okra_dash.sync import sync
+    from tests.conftest import REVIEW, read_tabs, write_csv_folder
+
+    tabs = read_tabs(REVIEW)
+    hostile = "<!channel> R&D <https://evil.example|Payroll> [Payroll](https://evil.example)"
+    tabs["Objectives"] = [[hostile if cell == "Stores" else cell for cell in row] for row in tabs["Objectives"]]
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    base, received = webhook
+    assert main(["digest", "--webhook", f"{base}/hook/T0K3N", "--db", str(db), "--as-of", AS_OF,
+                 "--on-track-margin", "0"]) == 0
+    line = received[-1][2]["text"].splitlines()[-1]
+    assert line == ("Value streams behind pace: &lt;!channel&gt; R&amp;D &lt;https://evil.example|Payroll&gt; "
+                    "[Payroll]\u2060(https://evil.example), Customer experience.")
+
+
 def test_a_webhook_that_refuses_is_one_sentence_that_keeps_its_secret_path(review_db, webhook, capsys):
     base, _ = webhook
     assert main(["digest", "--webhook", f"{base}/hook/WRONG", "--db", str(review_db), "--as-of", AS_OF]) == 2

@@ -166,10 +166,21 @@ def send(msg: EmailMessage, mail: Mail) -> None:
                             "nothing else changed.") from None
 
 
+# Slack reads <...> as a mention (<!channel> pings everyone), a link or a user, and asks senders to escape
+# these three; Microsoft Teams shows the entities as the characters. A word joiner (U+2060, invisible) between
+# ] and ( keeps [text](url) from becoming a disguised link in Teams' Markdown.
+_CHAT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def chat(text: str) -> str:
+    """Sheet text for a chat message: shown as typed, never a mention, a ping or a link."""
+    return text.translate(_CHAT_ESCAPES).replace("](", "]\u2060(")
+
+
 def summary(data: dict) -> str:
     """A few lines for a chat channel, from the report: the headline and the streams behind."""
     now = data["headline"]["now"]
-    behind = sorted({vs["value_stream"] for vs in data["value_streams"] if vs["behind"]})
+    behind = [chat(name) for name in sorted({vs["value_stream"] for vs in data["value_streams"] if vs["behind"]})]
     return "\n".join([f"OKR weekly review, as of {data['as_of']}",
                       f"{now['on_track']} of {counted(now['key_results'], 'key result')} on track, "
                       f"{now['at_risk']} at risk, {now['off_track']} off track; {now['stalled']} stalled.",
