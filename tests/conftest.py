@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -31,6 +33,12 @@ def no_network_beyond_this_machine(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 REVIEW = DATA / "review"  # the hand-computed workbook of test_measures.py
+
+
+def as_read(markdown: str) -> str:
+    """Markdown that holds no markup as a reader sees it: backslash escapes and character references resolved,
+    as CommonMark resolves them (the browser test checks Streamlit's own rendering of the same text)."""
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown))
 
 
 def read_tabs(folder: Path) -> dict[str, list[list[str]]]:

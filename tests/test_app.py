@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from okra_dash.cli.main import main
 from okra_dash.sync import sync
-from tests.conftest import REVIEW, read_tabs, write_csv_folder
+from tests.conftest import REVIEW, as_read, read_tabs, write_csv_folder
 
 AS_OF = dt.date(2026, 1, 31)
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -235,14 +235,17 @@ def test_a_key_result_without_a_unit_has_none_in_its_burn_up_and_a_csv_source_no
 
 
 def test_sheet_text_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
+    """CommonMark's markup and HTML, and Streamlit's own: math, emoji and icon shortcodes, coloured text."""
+    typed = "**bold** <script>alert(1)</script> [link](javascript:alert(1)) $x$ :rocket: :red[late] :material/home:"
     tabs = read_tabs(REVIEW)
-    tabs["Objectives"][2][3] = "**bold** <script>alert(1)</script> [link](javascript:alert(1))"
+    tabs["Objectives"][2][3] = typed
     db = tmp_path / "okra.duckdb"
     sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
     at = app(db, monkeypatch, page="value_streams", query={"stream": "Stores"})
     heading = at.subheader[0].value
     assert heading.startswith("O2: \\*\\*bold\\*\\* &lt;script>")
-    assert "\\[link\\](javascript:alert(1))" in heading
+    assert "\\[link\\](javascript&#58;alert(1)) &#36;x&#36; &#58;rocket&#58; &#58;red\\[late\\]" in heading
+    assert as_read(heading) == f"O2: {typed}"
 
 
 def test_a_fresh_start_with_nothing_configured_syncs_the_demo(tmp_path, monkeypatch):

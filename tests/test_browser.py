@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EARLIER_SYNC = dt.datetime.combine(dt.date.today() - dt.timedelta(days=7), dt.time(9, 0))
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAYLOAD = "<img src=x onerror=alert(1)>"
+# HTML, and what Streamlit's Markdown would turn into math, an emoji, an icon or coloured text.
+PAYLOAD = "<img src=x onerror=alert(1)> $x$ :rocket: :red[late] :material/home:"
 PAGES = ["", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality"]
 TITLES = ["Weekly review", "Value streams", "Stalled key results", "A champion's list",
           "OKR-driven and KPI-driven teams", "Cycle retrospective", "Data quality"]
@@ -189,7 +190,11 @@ def test_a_kr_titled_with_html_shows_as_text_and_runs_nothing(server, page):
     settle(page)
     combobox = page.get_by_test_id("stSelectbox").filter(has_text="Key result").get_by_role("combobox")
     assert combobox.input_value() == f"KR9 · {PAYLOAD}"
-    assert page.get_by_role("heading", name=f"CX5: {PAYLOAD}").is_visible()
+    heading = page.get_by_role("heading", name=f"CX5: {PAYLOAD}", exact=True)  # read exactly as typed
+    assert heading.is_visible()
+    text = heading.locator("[data-heading-text]")  # the heading's words, without Streamlit's anchor link
+    assert text.inner_text() == f"CX5: {PAYLOAD}"
+    assert text.locator("img, svg, math, .katex, [data-testid='stIconMaterial']").count() == 0
     assert page.locator("img[src='x']").count() == 0
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "value-stream-hostile-title.png"), full_page=True)

@@ -82,6 +82,15 @@ def test_the_core_imports_no_streamlit_or_altair():
     assert out.stdout.strip() == "[]"
 
 
+def test_the_dashboard_escapes_sheet_text_for_streamlits_markdown():
+    """report.md escapes CommonMark for the Markdown digest; Streamlit's Markdown also reads $math$, :emoji:,
+    :material/icons: and :red[colours], so the dashboard's code uses ui.text.md, never report.md directly."""
+    direct_use = re.compile(r"from okra_dash\.figures\.report import [^\n]*\bmd\b|report\.md\(")
+    direct = [str(path.relative_to(ROOT)) for path in [ROOT / "app.py", *(ROOT / "okra_dash" / "ui").rglob("*.py")]
+              if path.name != "text.py" and direct_use.search(path.read_text(encoding="utf-8"))]
+    assert direct == []
+
+
 def test_every_command_has_help_and_a_readme_mention():
     readme = (ROOT / "README.md").read_text()
     commands = build_parser()._subparsers._group_actions[0].choices

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from okra_dash import store
 from okra_dash.errors import SourceError
 from okra_dash.sync import sync
+from tests.conftest import as_read
 from tests.fake_sheets import KEY, Fault
 from tests.test_app import APP
 
@@ -116,7 +117,7 @@ def test_the_data_quality_page_shows_a_failed_sync_and_keeps_the_last_good_figur
     at.run()
     at.switch_page("okra_dash/ui/pages/data_quality.py").run()
     assert not at.exception
-    assert message in at.error[0].value
+    assert message in as_read(at.error[0].value)  # as written, with its ':' and '@' as typed
     history = at.dataframe[1].value
     assert history["status"].tolist() == ["failed", "ok"]
     assert at.metric[0].value == "1"  # the last good sync's data issues are still shown

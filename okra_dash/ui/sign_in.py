@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from okra_dash.ui.access import allowed
+from okra_dash.ui.text import md
 
 
 def _secrets() -> tuple[bool, list[str], list[str]]:
@@ -29,9 +30,9 @@ def require() -> None:
         st.stop()
     if not allowed(user.get("email"), domains, emails, user.get("email_verified")):
         st.title("okra-dash")
-        st.error(f"{user.get('email') or 'This account'} is not allowed to see this dashboard. "
+        st.error(f"{md(user.get('email') or 'This account')} is not allowed to see this dashboard. "
                  "Ask its owner to add your e-mail or domain.")
         st.button("Sign out", on_click=st.logout, key="sign_out")
         st.stop()
-    st.sidebar.caption(f"Signed in as {user.get('email')}")
+    st.sidebar.caption(f"Signed in as {md(user.get('email'))}")
     st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")

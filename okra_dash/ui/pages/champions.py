@@ -3,8 +3,8 @@
 import streamlit as st
 
 from okra_dash import charts
-from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, state, tables
+from okra_dash.ui.text import md
 from okra_dash.words import EMPTY_CELL
 
 NOBODY = "(teams with no champion)"

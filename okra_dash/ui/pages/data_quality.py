@@ -8,6 +8,7 @@ import streamlit as st
 from okra_dash import store
 from okra_dash.figures.links import cell_url
 from okra_dash.ui import data, tables
+from okra_dash.ui.text import md
 
 view = data.current_view()
 st.title("Data quality")
@@ -15,7 +16,7 @@ st.title("Data quality")
 failures = [] if view.seen else store.pending_failures(view.db)  # a past sync's page shows that sync's log
 if failures:
     last = failures[-1]
-    st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {last['error']} "
+    st.error(f"The last sync attempt, at {last['synced_at'].replace('T', ' ')}, failed: {md(last['error'])} "
              "The figures are those of the last successful sync.", icon=":material/sync_problem:")
 issues = view.frame("issues")
 log = view.frame("sync_log")

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from okra_dash import charts
-from okra_dash.figures.report import md
 from okra_dash.ui import data, drawn, tables
+from okra_dash.ui.text import md
 from okra_dash.words import MODES, SPLIT_MEASURES
 
 view = data.current_view()

@@ -11,8 +11,9 @@ view = data.current_view()
 data.prefetch(view, "trajectory", "value_streams", "changes")
 
 from okra_dash import charts  # noqa: E402
-from okra_dash.figures.report import change, md, points_change  # noqa: E402
+from okra_dash.figures.report import change, points_change  # noqa: E402
 from okra_dash.ui import drawn, tables  # noqa: E402
+from okra_dash.ui.text import md  # noqa: E402
 from okra_dash.words import counted  # noqa: E402
 
 limits = view.thresholds
