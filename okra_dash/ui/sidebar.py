@@ -14,6 +14,7 @@ from okra_dash.figures.review import Thresholds
 from okra_dash.store import StoreError, default_path, version
 from okra_dash.ui import data, state
 from okra_dash.ui.data import View
+from okra_dash.ui.text import md
 from okra_dash.words import counted
 
 THRESHOLD_LABELS = {
@@ -134,7 +135,7 @@ def _sync_controls(box) -> None:
 def sync_now(box) -> None:
     """The Sync now button and what it says while it syncs."""
     source = data.sync_source()
-    if box.button("Sync now", key="sync_now", help=f"Read {source} again"):
+    if box.button("Sync now", key="sync_now", help=f"Read {md(source)} again"):
         with box.status("Syncing…", expanded=True) as status:
             try:
                 result = data.run_sync(source, say=status.text)
