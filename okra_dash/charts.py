@@ -14,6 +14,7 @@ from okra_dash.words import (
     SPLIT_MEASURES,
     STATUS_COLORS,
     STATUSES,
+    format_number,
 )
 from okra_dash.words import BANDS as BAND_LIMITS
 
@@ -111,7 +112,7 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
                               "value": [kr["current"], projected]})
         layers.append(alt.Chart(trend).mark_line(strokeDash=[2, 3], color=color).encode(
             x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"At this rate by the cycle's end{unit}", format=".3~g")]))
-    subtitle = (f"dashed: the line to hold ({kr['type']} {kr['target']:g})" if health
+    subtitle = (f"dashed: the line to hold ({kr['type']} {format_number(kr['target'])})" if health
                 else "dashed: the pace line; dotted: at this rate")
     return alt.layer(*layers).properties(title=_title(f"{kr['kr_id']}: weekly values", subtitle), height=300)
 

@@ -43,3 +43,11 @@ EMPTY_CELL = "(empty)"  # a check-in cell with no value, before it was filled in
 def counted(count: int, noun: str) -> str:
     """A count with its noun, singular for one: '1 key result', '2 key results', '0 key results'."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def format_number(value: float) -> str:
+    """A number as a person writes it: 61, 12.5, 0.125, 1500000 (no float noise, and no exponent for usual
+    sizes, where Python's :g writes 1.5e+06 and cuts 1234567 to 1.23457e+06)."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"

@@ -9,7 +9,7 @@ import math
 import re
 
 from okra_dash.figures.review import Review
-from okra_dash.words import EMPTY_CELL, counted
+from okra_dash.words import EMPTY_CELL, counted, format_number
 
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -154,7 +154,7 @@ def typed_over(rewritten: list[dict]) -> list[dict]:
 
 def number(value: float | None) -> str:
     """A value as typed, or "(empty)" for a cell with none."""
-    return EMPTY_CELL if value is None else f"{value:g}"
+    return EMPTY_CELL if value is None else format_number(value)
 
 
 def _more(rows: list, lines: list[str]) -> list[str]:
@@ -215,7 +215,7 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
                 for b in data["busy_without_results"]]
     if data["moved_targets"]:
         out += _heading("Targets moved mid-cycle")
-        out += [f"- {md(m['kr_id'])} {md(m['key_result'])}: {m['previous_target']:g} → {m['new_target']:g} "
+        out += [f"- {md(m['kr_id'])} {md(m['key_result'])}: {number(m['previous_target'])} → {number(m['new_target'])} "
                 f"(seen {m['seen_at'][:10]})" for m in data["moved_targets"]]
     rewritten = typed_over(data["rewritten"])
     if rewritten:

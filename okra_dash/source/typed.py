@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from okra_dash.words import format_number
+
 # Sheets and Excel count dates as days since 1899-12-30.
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 
@@ -61,13 +63,6 @@ class Uncomputed:
 
     def __str__(self) -> str:
         return self.formula
-
-
-def format_number(value: float) -> str:
-    """A number as a person writes it: 61, 12.5, 0.125 (no float noise, no exponent for usual sizes)."""
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.15g}"
 
 
 def week_start(day: dt.date) -> dt.date:

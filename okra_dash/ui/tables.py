@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, SPLIT_MEASURES, STATUS_MARKS
+from okra_dash.words import HEALTH_TYPES, SPLIT_MEASURES, STATUS_MARKS, format_number
 
 # What a table shows for a missing value (no note, no due date, no late check-in, no such cycle): Streamlit's
 # default is a grey "None", which people read as a word.
@@ -21,6 +21,9 @@ MISSING = "–"
 
 SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement", "share_late")
 BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
+# A value as typed, as words.format_number writes it: up to 15 significant digits, so a formula's float noise
+# (0.1 + 0.2 = 0.30000000000000004) is not shown and no digit a person typed is lost.
+TYPED = "%.15g"
 
 KR_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR", width="small", pinned=True),
@@ -30,9 +33,9 @@ KR_COLUMNS = {
     "team": st.column_config.TextColumn("Team", width=140),  # "small" (75 px) cut "Growth marketing" to "Growth mar"
     "mode": st.column_config.TextColumn("Mode", width="small"),
     "status": st.column_config.TextColumn("Status", width=105),  # "🔴 off track" whole
-    "current": st.column_config.NumberColumn("Current", format="%g", width="small"),
-    "start_value": st.column_config.NumberColumn("Start", format="%g", width="small"),
-    "target": st.column_config.NumberColumn("Target", format="%g", width="small"),
+    "current": st.column_config.NumberColumn("Current", format=TYPED, width="small"),
+    "start_value": st.column_config.NumberColumn("Start", format=TYPED, width="small"),
+    "target": st.column_config.NumberColumn("Target", format=TYPED, width="small"),
     "progress": st.column_config.ProgressColumn("Progress", width="small", **BAR),
     "progress_clamped": st.column_config.ProgressColumn("Progress", width="small", **BAR),
     "expected": st.column_config.TextColumn("Expected", width="small",
@@ -79,7 +82,7 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 def expected(kr: dict) -> str:
     """The expected pace as a whole percent, or a health KR's line: "≥ 90" (Keep above), "≤ 10" (Keep below)."""
     if kr.get("health"):
-        return f"{'≥' if kr.get('type') == HEALTH_TYPES[0] else '≤'} {kr['target']:g}"
+        return f"{'≥' if kr.get('type') == HEALTH_TYPES[0] else '≤'} {format_number(kr['target'])}"
     return percent(kr.get("expected"))
 
 

@@ -17,7 +17,8 @@ import re
 
 import numpy as np
 
-from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError, Uncomputed, format_number, printable
+from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError, Uncomputed, printable
+from okra_dash.words import format_number
 
 
 class CellError(ValueError):

@@ -61,8 +61,8 @@ else:
         **tables.KR_COLUMNS,
         "week": st.column_config.DateColumn("Week of", format="D MMM YYYY", width="small"),
         "change": st.column_config.TextColumn("What happened", width="medium"),
-        "before": st.column_config.NumberColumn("Before", format="%g", width="small"),
-        "after": st.column_config.NumberColumn("After", format="%g", width="small"),
+        "before": st.column_config.NumberColumn("Before", format=tables.TYPED, width="small"),
+        "after": st.column_config.NumberColumn("After", format=tables.TYPED, width="small"),
         "seen_at": st.column_config.DatetimeColumn("Seen by the sync of", format="D MMM YYYY HH:mm")},
         column_order=["kr_id", "team", "week", "change", "before", "after", "seen_at", "key_result"])
 st.subheader("Check-ins that came more than a week late")

@@ -93,4 +93,6 @@ if moved.empty:
     st.caption("No target has changed since its cycle started. Targets agreed at the start stay put.")
 else:
     st.dataframe(moved, hide_index=True, placeholder=tables.MISSING, column_config={**tables.KR_COLUMNS,
-                 "previous_target": "Target before", "new_target": "Target now", "seen_at": "Seen by the sync of"})
+                 "previous_target": st.column_config.NumberColumn("Target before", format=tables.TYPED),
+                 "new_target": st.column_config.NumberColumn("Target now", format=tables.TYPED),
+                 "seen_at": "Seen by the sync of"})
