@@ -26,7 +26,7 @@ FAST_TESTS = ["tests/test_measures.py", "tests/test_boundaries.py", "tests/test_
               "tests/test_champions.py", "tests/test_trajectory.py", "tests/test_estimation.py",
               "tests/test_conventions.py", "tests/test_demo.py", "tests/test_cli.py", "tests/test_security.py",
               "tests/test_reading_rules.py", "tests/test_typed_cells.py", "tests/test_hostile_input.py",
-              "tests/test_app.py", "tests/test_history.py", "tests/test_store.py"]
+              "tests/test_app.py", "tests/test_history.py", "tests/test_store.py", "tests/test_digest.py"]
 # The queries whose comparisons are the contract's rules.
 FIGURE_SQL = ["measures", "headline", "value_streams", "retrospective", "stalled_key_results", "split",
               "busy_without_results", "changes", "focus", "teams", "key_results", "champions", "missing_cells",
@@ -81,6 +81,14 @@ NAMED = [
              "stream_progress(progress_clamped) AS median(progress_clamped);", "stream progress: mean becomes median"),
     Mutation("okra_dash/source/typed.py", "scaleb(2)", "scaleb(1)", "percent cells shifted by one place"),
     Mutation("okra_dash/validate/cells.py", r"(?:,\d{3})+", r"(?:,\d{2,3})+", "thousands separator: 2 digits allowed"),
+    Mutation("okra_dash/cli/digest.py", '_CHAT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})',
+             "_CHAT_ESCAPES = str.maketrans({})", "chat summary without Slack's escapes (<!channel> pings)"),
+    Mutation("okra_dash/ui/text.py", '_STREAMLIT_MARKUP = str.maketrans({":": "&#58;", "$": "&#36;"})',
+             "_STREAMLIT_MARKUP = str.maketrans({})", "Streamlit's Markdown unescaped ($math$, :emoji:, :red[])"),
+    Mutation("okra_dash/words.py", '    if value.is_integer() and abs(value) < 1e15:\n        return str(int(value))\n'
+             '    return f"{value:.15g}"', '    return f"{value:g}"', "numbers written with :g (1.23457e+06)"),
+    Mutation("okra_dash/words.py", 'return f"{count} {noun}" if count == 1 else f"{count} {noun}s"',
+             'return f"{count} {noun}s"', "a count of one in the plural"),
 ]
 
 # A comparison in SQL code (not in a comment), and what it becomes.
