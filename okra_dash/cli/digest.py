@@ -167,7 +167,8 @@ def send(msg: EmailMessage, mail: Mail) -> None:
 
 
 # Slack reads <...> as a mention (<!channel> pings everyone), a link or a user, and asks senders to escape
-# these three; Microsoft Teams shows the entities as the characters. A word joiner (U+2060, invisible) between
+# these three; Microsoft Teams' text takes HTML, so it shows the entities as the characters (not tried against a
+# live Teams: these machines reach no outside service). A word joiner (U+2060, invisible) between
 # ] and ( keeps [text](url) from becoming a disguised link in Teams' Markdown.
 _CHAT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
