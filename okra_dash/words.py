@@ -1,7 +1,8 @@
 """Every word okra-dash reads or shows, defined once: the sheet's dropdowns, statuses, stall reasons, bands.
 
 SQL never spells them: Review binds them into every query (sql/measures.sql, `$review`), so the figures
-return these words and the pages, the report and the digest show and filter on them from here.
+return these words and the pages, the report and the digest show and filter on them from here. So is how a
+count ("1 team", "2 teams") and a number ("1234567", never "1.23457e+06") are written, everywhere.
 """
 
 # The sheet's dropdowns (the contract's section 1): the parser accepts these, the template offers them.
