@@ -87,3 +87,14 @@ def test_the_missing_cells_point_into_the_wide_grid(db):
     assert cells[["team", "kr_id", "row", "col"]].values.tolist() == [
         ["Hotline", "A2", 3, 3], ["Lab", "L1", 4, 3], ["Nobody's team", "X1", 5, 3]]
     assert {str(day.date()) for day in cells["last_full_week"]} == {"2026-02-02"}
+
+
+def test_a_stalled_key_result_that_checked_in_last_week_says_so(review_db, monkeypatch):
+    """KR-B (Alpha, Ana's team) sits at 40 for three check-ins, the last in the week of Jan 19: stalled, and
+    checked in last full week, which the list says rather than leaving the cell blank."""
+    from tests.test_app import app
+
+    at = app(review_db, monkeypatch, page="champions", query={"champion": "Ana"})
+    table = at.dataframe[0].value.set_index("kr_id")
+    assert table.loc["KR-B", "missing"] == "checked in"
+    assert table.loc["KR-B", "stalled"] == "no movement"

@@ -33,7 +33,7 @@ if krs.empty:
     st.success("Nothing to chase: every key result checked in last week and none is stalled.")
 else:
     week = krs["last_full_week"].iloc[0]
-    krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: ""})
+    krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: "checked in"})
     st.dataframe(tables.shown(krs), hide_index=True, placeholder=tables.MISSING, column_config={
         **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="medium")},
         column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result",
