@@ -49,6 +49,7 @@ def counted(count: int, noun: str) -> str:
 def format_number(value: float) -> str:
     """A number as a person writes it: 61, 12.5, 0.125, 1500000 (no float noise, and no exponent for usual
     sizes, where Python's :g writes 1.5e+06 and cuts 1234567 to 1.23457e+06)."""
+    value = float(value)  # an int has no is_integer() before Python 3.12
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.15g}"
