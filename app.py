@@ -8,6 +8,7 @@ collector.freeze_long_lived()  # Streamlit's server, out of the collections that
 
 from okra_dash import ui  # noqa: E402
 from okra_dash.ui import data, pages, sidebar, sign_in, state  # noqa: E402
+from okra_dash.ui.text import md  # noqa: E402
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
 st.html(ui.TOUCH_CSS)
@@ -27,12 +28,12 @@ state.begin(navigation.url_path)
 problem = data.ensure_data()
 unusable = data.unusable()
 if unusable:  # nothing can be read: say why in one sentence and offer the sync that recovers
-    st.error(unusable, icon=":material/database:")
+    st.error(md(unusable), icon=":material/database:")
     sidebar.sync_now(st.container())
     st.stop()
 st.session_state["view"] = view = sidebar.render()
 if problem:
-    st.warning(problem, icon=":material/sync_problem:")
+    st.warning(md(problem), icon=":material/sync_problem:")
 if view.seen:
     st.info(f"As seen on {view.seen_at:%a %d %b %Y %H:%M}: the sheet exactly as sync {view.seen} read it. Later "
             "syncs are not shown; pick “Latest sync” in the sidebar to see them.", icon=":material/history:")
@@ -45,6 +46,7 @@ try:
     data.warm(view)  # the other pages' queries, computed while this one is read
 finally:  # also when a page stops early: the link always holds what was shown
     if state.notes():
-        notes.caption("Ignored from the link, as this view has no such thing: " + ", ".join(state.notes()) + ".")
+        # what a link asked for is whatever its sender typed: text, never a link or markup on this page
+        notes.caption("Ignored from the link, as this view has no such thing: " + md(", ".join(state.notes())) + ".")
     state.finish()
     collector.freeze_long_lived()  # what this run imported, out of the collector's walks

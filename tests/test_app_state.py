@@ -12,7 +12,7 @@ from okra_dash.figures.links import stalled_csv
 from okra_dash.figures.review import Review
 from okra_dash.store import connect
 from okra_dash.sync import sync
-from tests.conftest import write_csv_folder
+from tests.conftest import as_read, write_csv_folder
 from tests.test_app import PAGES, app, metrics, unfold
 
 
@@ -105,6 +105,18 @@ def test_a_link_with_unknown_values_shows_the_rest_and_notes_what_it_ignored(rev
     at = app(review_db, monkeypatch, as_of=dt.date(2026, 1, 31), cycle="2031-Q9")
     assert metrics(at)["On track"] == "5"  # the cycles of the date, as without a cycle
     assert any("cycle “2031-Q9”" in c for c in main_captions(at))
+
+
+def test_what_a_link_asked_for_is_noted_as_text_never_as_a_link_or_markup(review_db, monkeypatch):
+    """Anyone can send a link: a value it holds that the view lacks is echoed in the note as typed, so a
+    crafted link cannot put a clickable [text](url), bold or Streamlit's :red[] into the dashboard."""
+    typed = "[Sign in again](https://evil.example/login) **now** :red[urgent] $x$"
+    at = app(review_db, monkeypatch, page="value_streams", query={"stream": typed})
+    assert not at.exception
+    (note,) = [c for c in main_captions(at) if c.startswith("Ignored from the link")]
+    assert ("\\[Sign in again\\](https&#58;//evil.example/login) \\*\\*now\\*\\* &#58;red\\[urgent\\] "
+            "&#36;x&#36;") in note
+    assert as_read(note) == f"Ignored from the link, as this view has no such thing: value stream “{typed}”."
 
 
 def test_the_stalled_csv_has_plain_reasons_rounded_numbers_and_start(review_db):

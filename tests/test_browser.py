@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -200,6 +200,20 @@ def test_a_kr_titled_with_html_shows_as_text_and_runs_nothing(server, page):
     assert page.locator("img[src='x']").count() == 0
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "value-stream-hostile-title.png"), full_page=True)
+
+
+def test_a_crafted_link_adds_no_link_or_markup_to_the_page(server, page):
+    """A link's value that the view lacks is echoed in a note: as the sender typed it, never as a disguised link
+    (Streamlit's Markdown links a bare URL, which then shows as itself)."""
+    typed = "[Sign in again](https://evil.example/login) :red[urgent] $x$"
+    page.goto(f"{server}/value_streams?stream={quote(typed)}")
+    settle(page)
+    note = page.get_by_test_id("stCaptionContainer").filter(has_text="Ignored from the link")
+    assert note.inner_text() == f"Ignored from the link, as this view has no such thing: value stream “{typed}”."
+    for anchor in page.locator("a[href*='evil.example']").all():  # only the bare URL, shown as what it is
+        assert anchor.inner_text() == anchor.get_attribute("href")
+    assert page.get_by_role("link", name="Sign in again").count() == 0
+    assert note.locator(".katex, math, [data-testid='stIconMaterial'], span[style*='color']").count() == 0
 
 
 NAV = dict(zip(PAGES, TITLES))

@@ -141,7 +141,7 @@ def sync_now(box) -> None:
                 result = data.run_sync(source, say=status.text)
             except (SourceError, StoreError) as error:
                 status.update(label="Sync failed: the previous data is kept", state="error")
-                box.error(str(error))
+                box.error(md(str(error)))
             else:
                 # Run the whole script again, so the last-sync line and every figure show this sync.
                 st.session_state["_synced"] = (f"Synced {counted(result.rows['Key results'], 'key result')}, "

@@ -3,7 +3,8 @@
 Streamlit's Markdown does more than CommonMark: `$x$` is math, `:rocket:` an emoji, `:material/home:` an icon
 and `:red[late]` coloured text. On top of report.md's escapes (CommonMark's own markup, HTML), their two
 characters go as character references, which Markdown itself turns back into the characters typed; a backslash
-does not stop an icon or a colour.
+does not stop an icon or a colour. A bare URL is still linked by Streamlit (GitHub's autolinks), showing itself:
+never a [text](url) whose text hides where it goes.
 """
 
 from okra_dash.figures.report import md as markdown
