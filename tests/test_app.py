@@ -276,7 +276,7 @@ def test_a_broken_database_file_shows_one_sentence_and_sync_now_recovers_keeping
     monkeypatch.delenv("OKRA_SOURCE", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
-    assert [e.value for e in at.error][0].startswith(f"The database file {db} cannot be read (")
+    assert as_read(at.error[0].value).startswith(f"The database file {db} cannot be read (")
     at.button(key="sync_now").click().run()  # no source known: the demo, with the broken file kept aside
     assert not at.exception, [e.value for e in at.exception]
     assert [kept.read_bytes() for kept in tmp_path.glob("okra.duckdb.unreadable-*")] == [content]
@@ -383,7 +383,7 @@ def test_a_sheet_that_fails_on_open_shows_a_warning_and_the_last_good_data(stale
     fake.faults["metadata"] = Fault(403, '{"error": {"code": 403, "message": "no", "status": "PERMISSION_DENIED"}}')
     at = open_app()
     assert not at.exception
-    assert "Sync on open failed: The sheet" in at.warning[0].value
+    assert "Sync on open failed: The sheet" in as_read(at.warning[0].value)
     assert "Showing the data of the last successful sync" in at.warning[0].value
     assert metrics(at)["On track"] == "5"  # both cycles holding Jan 31: KR-A, B, C, F and G
 
