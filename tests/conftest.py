@@ -6,11 +6,11 @@ import csv
 import datetime as dt
 import html
 import json
-import re
 import socket
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from okra_dash import store
 from okra_dash.figures.review import Review
@@ -35,10 +35,15 @@ def no_network_beyond_this_machine(monkeypatch):
 REVIEW = DATA / "review"  # the hand-computed workbook of test_measures.py
 
 
+_COMMONMARK = MarkdownIt("commonmark")
+
+
 def as_read(markdown: str) -> str:
-    """Markdown that holds no markup as a reader sees it: backslash escapes and character references resolved,
-    as CommonMark resolves them (the browser test checks Streamlit's own rendering of the same text)."""
-    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown))
+    """Markdown as a reader sees it, rendered by a CommonMark renderer: the text, which must hold no markup (no
+    link, emphasis, code or HTML). Streamlit's own extras ($math$, :emoji:, :red[]) are the browser test's."""
+    rendered = _COMMONMARK.renderInline(markdown)
+    assert "<" not in rendered, f"rendered as markup: {rendered}"  # text's own < renders as &lt;
+    return html.unescape(rendered)
 
 
 def read_tabs(folder: Path) -> dict[str, list[list[str]]]:
