@@ -46,10 +46,13 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+SIGNIFICANT_DIGITS = 15  # every digit a person types; float noise (0.30000000000000004) starts at the 17th
+
+
 def format_number(value: float) -> str:
     """A number as a person writes it: 61, 12.5, 0.125, 1500000 (no float noise, and no exponent for usual
     sizes, where Python's :g writes 1.5e+06 and cuts 1234567 to 1.23457e+06)."""
     value = float(value)  # an int has no is_integer() before Python 3.12
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.15g}"
+    return f"{value:.{SIGNIFICANT_DIGITS}g}"

@@ -86,7 +86,8 @@ NAMED = [
     Mutation("okra_dash/ui/text.py", '_STREAMLIT_MARKUP = str.maketrans({":": "&#58;", "$": "&#36;"})',
              "_STREAMLIT_MARKUP = str.maketrans({})", "Streamlit's Markdown unescaped ($math$, :emoji:, :red[])"),
     Mutation("okra_dash/words.py", '    if value.is_integer() and abs(value) < 1e15:\n        return str(int(value))\n'
-             '    return f"{value:.15g}"', '    return f"{value:g}"', "numbers written with :g (1.23457e+06)"),
+             '    return f"{value:.{SIGNIFICANT_DIGITS}g}"', '    return f"{value:g}"',
+             "numbers written with :g (1.23457e+06)"),
     Mutation("okra_dash/words.py", 'return f"{count} {noun}" if count == 1 else f"{count} {noun}s"',
              'return f"{count} {noun}s"', "a count of one in the plural"),
 ]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, SPLIT_MEASURES, STATUS_MARKS, format_number
+from okra_dash.words import HEALTH_TYPES, SIGNIFICANT_DIGITS, SPLIT_MEASURES, STATUS_MARKS, format_number
 
 # What a table shows for a missing value (no note, no due date, no late check-in, no such cycle): Streamlit's
 # default is a grey "None", which people read as a word.
@@ -21,9 +21,9 @@ MISSING = "–"
 
 SHARES = ("progress", "progress_clamped", "on_track_share", "checkin_discipline", "achievement", "share_late")
 BAR = dict(format="%d%%", min_value=0, max_value=100, color="#78909c")
-# A value as typed, as words.format_number writes it: up to 15 significant digits, so a formula's float noise
-# (0.1 + 0.2 = 0.30000000000000004) is not shown and no digit a person typed is lost.
-TYPED = "%.15g"
+# A value as typed, as words.format_number writes it: a formula's float noise (0.1 + 0.2 = 0.30000000000000004)
+# is not shown and no digit a person typed is lost.
+TYPED = f"%.{SIGNIFICANT_DIGITS}g"
 
 KR_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR", width="small", pinned=True),
