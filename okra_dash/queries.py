@@ -65,6 +65,12 @@ def _measure(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
     con.execute("INSERT INTO review_measures_for VALUES (?)", [key])
 
 
+# Every connection the named queries run on. DuckDB runs an ASOF join whose left side it expects to be small
+# (under 64 rows) as a nested loop; trajectory.sql's left side comes from a table macro it cannot estimate, and
+# the loop took 6 s at 10,000 key results where the ASOF join takes 40 ms. Cursors inherit it.
+READER_CONFIG = {"asof_loop_join_threshold": 0}
+
+
 # A reader (store.connect) attaches the synced file as `okra` and looks in its own catalog first (the measure
 # macros), then in the file. A replayed workbook (store.replay) holds everything in its own catalog.
 SET_READER_PATH = "SET search_path = 'memory.main,okra.main'"

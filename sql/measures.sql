@@ -32,6 +32,12 @@ CREATE OR REPLACE MACRO okr_status(progress, expected, review) AS
 -- greatest and least skip nulls (least(1.0, NULL) is 1.0), so a null stays null explicitly.
 CREATE OR REPLACE MACRO clamp01(x) AS CASE WHEN x IS NOT NULL THEN greatest(0.0, least(1.0, x)) END;
 
+-- A KR's type makes it a health KR: its Target is a line to hold, not a distance to go.
+CREATE OR REPLACE MACRO health_kr(type, review) AS list_contains(review['health_types'], type);
+
+-- A pace KR's progress, raw: how far current has moved from Start towards Target.
+CREATE OR REPLACE MACRO kr_progress(current, start_value, target) AS (current - start_value) / (target - start_value);
+
 -- A health KR's status: on track while current is on the right side of the Target line.
 CREATE OR REPLACE MACRO health_status(type, current, target, review) AS
     CASE WHEN (type = review['health_types'][1] AND current >= target)
@@ -85,9 +91,8 @@ WITH kr AS (
            coalesce(t.mode, review['modes'][-1]) AS mode, k.key_result, k.start_value, k.target, k.unit, k.type,
            k."row", c.start_date, c.end_date,
            CAST(as_of AS DATE) AS as_of_date,
-           list_contains(review['health_types'], k.type) AS health,
-           CASE WHEN NOT list_contains(review['health_types'], k.type)
-                THEN cycle_elapsed(c.start_date, c.end_date, as_of) END AS expected
+           health_kr(k.type, review) AS health,
+           CASE WHEN NOT health_kr(k.type, review) THEN cycle_elapsed(c.start_date, c.end_date, as_of) END AS expected
     FROM key_results AS k
     JOIN objectives AS o USING (objective_id)
     JOIN cycles AS c USING (cycle)
@@ -125,8 +130,7 @@ said AS (  -- the latest confidence, and the latest note, given for a week start
 measured AS (
     SELECT kr.*, s.confidence, s.note, s.note_week,
            coalesce(p.latest_value, kr.start_value) AS current,
-           CASE WHEN NOT kr.health
-                THEN (coalesce(p.latest_value, kr.start_value) - kr.start_value) / (kr.target - kr.start_value)
+           CASE WHEN NOT kr.health THEN kr_progress(coalesce(p.latest_value, kr.start_value), kr.start_value, kr.target)
            END AS progress,
            p.last_checkin,
            coalesce(p.checked_weeks, 0) AS checked_weeks,

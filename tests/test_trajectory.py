@@ -14,6 +14,7 @@ import json
 import pytest
 
 from okra_dash.figures import report
+from okra_dash.figures.review import Review
 from tests.conftest import review_of
 
 AS_OF = dt.date(2026, 1, 31)
@@ -65,3 +66,44 @@ def test_the_pages_draw_the_trajectory(review_db, monkeypatch):
     at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores"})
     titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
     assert {"text": "Stores week by week", "subtitle": "progress of its pace key results against the pace"} in titles
+
+
+def test_every_week_is_the_reviews_own_measure_at_that_moment(tmp_path):
+    """The trajectory measures all weeks in one pass; each week must equal kr_measures at its moment (the
+    week's Sunday, or the as-of date in its own week), per value stream and for the whole cycle. A generated
+    workbook of two quarters: gaps, health KRs of both types, and a KR whose Target is its Start."""
+    from okra_dash import store
+    from okra_dash.sync import sync
+    from okra_dash.tools import generate
+    from okra_dash.words import HEALTH_TYPES
+
+    tabs = generate.generate(300, 26, seed=3)
+    for n, row in enumerate(tabs["Key results"][1:]):
+        if n % 7 == 0:
+            row[7] = HEALTH_TYPES[n % 2]
+    tabs["Key results"][2][5] = tabs["Key results"][2][4]  # Target = Start: no progress to make
+    for row in tabs["Check-ins"][1::3]:
+        row[1 + len(row) // 3] = ""  # a week missed: the value before it holds
+    # a value stream of health KRs only: it has no progress and no pace, yet a row each week
+    tabs["Objectives"].append(["2026-Q2-H", "2026-Q2", "Run the hotline", "Keep the hotline up", "Productivity", "Ann"])
+    for n, kind in enumerate(HEALTH_TYPES):
+        tabs["Key results"].append([f"KR-H{n}", "2026-Q2-H", "Team 0001", f"Health {n}", 90.0, 95.0, "%", kind])
+        tabs["Check-ins"].append([f"KR-H{n}"] + [""] * 13 + [96.0, 94.0] + [""] * 11)
+    db = tmp_path / "okra.duckdb"
+    sync(str(generate.write(tabs, tmp_path / "book")), db)
+    as_of = dt.date(2026, 5, 18)  # a Monday in the second quarter: its week is measured on the day it starts
+    con = store.connect(db)
+    review = Review(con, as_of, cycles=["2026-Q1", "2026-Q2"])
+    weeks = review.rows("trajectory")
+    assert {row["cycle"] for row in weeks} == {"2026-Q1", "2026-Q2"}
+    hotline = [row for row in weeks if row["value_stream"] == "Run the hotline"]
+    assert len(hotline) == 8 and all(row["progress"] is None and row["expected"] is None for row in hotline)
+    # Q1 (Jan 1 to Mar 31): the weeks of Dec 29 to Mar 30; Q2 (from Apr 1): the weeks of Mar 30 to May 18
+    assert sum(row["value_stream"] is None for row in weeks) == 14 + 8
+    for row in weeks:
+        moment = min(row["week"] + dt.timedelta(days=6), as_of)
+        measured = {stream: (progress, expected) for stream, progress, expected in con.execute(
+            "SELECT value_stream, avg(progress_clamped), avg(expected) FROM kr_measures(?, [?], ?) "
+            "GROUP BY GROUPING SETS ((value_stream), ())",
+            [moment, row["cycle"], review.params["review"]]).fetchall()}
+        assert (row["progress"], row["expected"]) == pytest.approx(measured[row["value_stream"]]), row

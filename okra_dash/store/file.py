@@ -142,7 +142,7 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     is classified by health() for its sentence.
     """
     path = Path(path or default_path())
-    con = duckdb.connect()
+    con = duckdb.connect(config=queries.READER_CONFIG)
     try:
         con.execute(f"ATTACH {sql_string(str(path))} AS okra (READ_ONLY)")
         rows = con.execute("SELECT value FROM okra.okra_meta WHERE key = 'schema_version'").fetchall()

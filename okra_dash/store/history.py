@@ -152,7 +152,7 @@ def sync_seen_at(path: Path, when: dt.datetime) -> tuple[int, dt.datetime]:
 def replay(path: Path, sync_id: int) -> duckdb.DuckDBPyConnection:
     """A connection holding the workbook exactly as sync_id saw it, with the history up to that sync:
     every named query reads it the way it reads the live file."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=queries.READER_CONFIG)
     try:
         con.execute(f"ATTACH {sql_string(str(path))} AS stored (READ_ONLY)")
         con.execute(queries.load("schema"))
