@@ -35,7 +35,9 @@ def _plain(value: object, dates_only: bool = False) -> object:
     return value
 
 
-_PLAIN_ALREADY = (str, int, type(None))  # bool is an int
+_PLAIN_ALREADY = {str, int, bool, type(None)}
+_FLOATS = {float, type(None)}
+_DATES = {dt.date, type(None)}
 
 
 def records(rows: list[dict], columns: list[str] | None = None) -> list[dict]:
@@ -46,8 +48,17 @@ def records(rows: list[dict], columns: list[str] | None = None) -> list[dict]:
     converted = []
     for name in names:
         values = [row[name] for row in rows]
-        if all(isinstance(value, _PLAIN_ALREADY) for value in values):  # most columns: nothing to convert
+        # A column holds one type (and nulls): the common ones are converted in one pass, as _plain would.
+        kinds = set(map(type, values))
+        if kinds <= _PLAIN_ALREADY:  # most columns: nothing to convert
             converted.append(values)
+            continue
+        if kinds <= _FLOATS:
+            converted.append([round(value, FIGURE_DECIMALS) if value is not None and math.isfinite(value) else None
+                              for value in values])
+            continue
+        if kinds <= _DATES:
+            converted.append([value.isoformat() if value is not None else None for value in values])
             continue
         stamps = [value for value in values if isinstance(value, dt.datetime)]
         dates_only = bool(stamps) and all(value.time() == dt.time() for value in stamps)
