@@ -75,6 +75,30 @@ def review_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def mixed_db(tmp_path: Path) -> Path:
+    """A generated workbook of two and a half quarters (300 KRs from Jan 5, 2026), synced: weeks missed, health
+    KRs of both types, a KR whose Target is its Start, and a value stream of health KRs only (Run the hotline,
+    2026-Q2, checked in the weeks of Mar 30 and Apr 6)."""
+    from okra_dash.tools import generate
+    from okra_dash.words import HEALTH_TYPES
+
+    book = generate.generate(300, 26, seed=3)
+    for n, row in enumerate(book["Key results"][1:]):
+        if n % 7 == 0:
+            row[7] = HEALTH_TYPES[n % 2]
+    book["Key results"][2][5] = book["Key results"][2][4]  # Target = Start: no progress to make
+    for row in book["Check-ins"][1::3]:
+        row[1 + len(row) // 3] = ""  # a week missed: the value before it holds
+    book["Objectives"].append(["2026-Q2-H", "2026-Q2", "Run the hotline", "Keep the hotline up", "Productivity", "Ann"])
+    for n, kind in enumerate(HEALTH_TYPES):
+        book["Key results"].append([f"KR-H{n}", "2026-Q2-H", "Team 0001", f"Health {n}", 90.0, 95.0, "%", kind])
+        book["Check-ins"].append([f"KR-H{n}"] + [""] * 13 + [96.0, 94.0] + [""] * 11)
+    db = tmp_path / "mixed.duckdb"
+    sync(str(generate.write(book, tmp_path / "mixed")), db)
+    return db
+
+
+@pytest.fixture
 def tabs() -> dict[str, list[list[str]]]:
     """The review workbook's tabs, to change one cell in a test."""
     return read_tabs(REVIEW)

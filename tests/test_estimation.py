@@ -45,3 +45,32 @@ def test_the_retrospective_shows_the_closed_cycles_side_by_side(review_db, monke
     assert list(teams.columns) == ["2026-Q1", "2026-S"]  # in the order the cycles started
     assert teams.loc["Alpha", "2026-Q1"] == 32 and teams.loc["Beta", "2026-S"] == 17
     assert streams.loc["Stores", "2026-Q1"] == 33
+
+
+def test_each_achievement_is_the_reviews_own_measure_at_the_date(mixed_db):
+    """Estimation reads each KR's progress in one pass; it must equal kr_measures at the as-of date, per team
+    and per value stream of every closed cycle, health KRs left out (a stream of them only has no row)."""
+    from okra_dash import store
+
+    as_of = dt.date(2026, 7, 6)  # Q1 and Q2 closed, Q3 running
+    con = store.connect(mixed_db)
+    rows = review_of(mixed_db, as_of).rows("estimation")
+    measured = {}
+    for grouping, column in (("team", "team"), ("value stream", "value_stream")):
+        for name, cycle, start, achievement, count in con.execute(
+                f"SELECT {column}, cycle, min(start_date), avg(progress_clamped), count(*) "
+                "FROM kr_measures(?, ['2026-Q1', '2026-Q2'], ?) WHERE NOT health GROUP BY ALL",
+                [as_of, review_of(mixed_db, as_of).params["review"]]).fetchall():
+            measured[(grouping, name, cycle)] = (start, achievement, count)
+    assert {(row["grouping"], row["name"], row["cycle"]) for row in rows} == set(measured)
+    assert ("value stream", "Run the hotline", "2026-Q2") not in measured
+    for row in rows:
+        start, achievement, count = measured[(row["grouping"], row["name"], row["cycle"])]
+        assert (row["start_date"], row["key_results"]) == (start, count)
+        assert row["achievement"] == pytest.approx(achievement), row
+
+
+def test_a_cycle_counts_from_the_day_after_its_end(mixed_db):
+    cycles = {day: {row["cycle"] for row in review_of(mixed_db, day).rows("estimation")}
+              for day in (dt.date(2026, 6, 30), dt.date(2026, 7, 1))}  # 2026-Q2 ends on June 30
+    assert cycles == {dt.date(2026, 6, 30): {"2026-Q1"}, dt.date(2026, 7, 1): {"2026-Q1", "2026-Q2"}}
