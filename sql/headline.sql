@@ -7,13 +7,12 @@ WITH dates AS (
     SELECT 'now' AS moment, CAST($as_of AS DATE) AS day
     UNION ALL SELECT 'last week', CAST($as_of AS DATE) - 7
 ),
-kr AS (
-    SELECT d.moment, m.*
-    FROM dates AS d,
-         LATERAL (SELECT * FROM kr_measures(d.day, $cycles, $review)
-                  WHERE list_contains($cycles, cycle)) AS m
+kr AS (  -- now: review_measures (kr_measures at $as_of, computed once per connection); last week: measured here
+    SELECT 'now' AS moment, * FROM review_measures
+    UNION ALL BY NAME
+    SELECT 'last week' AS moment, * FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)
 ),
-streams AS (  -- the same aggregates as stream_measures, over the KR rows already measured here
+streams AS (  -- the statuses value_streams.sql gives, over the KR rows already measured here
     SELECT moment, value_stream, cycle,
            stream_status(progress_clamped, expected, health, status, $review) AS status
     FROM kr GROUP BY moment, value_stream, cycle

@@ -165,25 +165,6 @@ SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        date_diff('day', m.last_change, m.as_of_date) // 7 AS weeks_since_change
 FROM measured AS m;
 
--- stream_measures(as_of, cycles, review) returns one row per value stream and cycle:
---   progress = mean clamped progress of its pace KRs; expected = their mean expected; status by
---   stream_status, behind by stream_behind; kept / breached = its health KRs meeting / missing their line.
-CREATE OR REPLACE MACRO stream_measures(as_of, cycles, review) AS TABLE
-SELECT value_stream, cycle,
-       stream_progress(progress_clamped) AS progress,
-       stream_expected(expected) AS expected,
-       stream_status(progress_clamped, expected, health, status, review) AS status,
-       stream_behind(stream_status(progress_clamped, expected, health, status, review), review) AS behind,
-       count(*) AS key_results,
-       count(*) FILTER (WHERE health) - stream_breached(health, status, review) AS kept,
-       stream_breached(health, status, review) AS breached,
-       count(DISTINCT objective_id) AS objectives,
-       list(DISTINCT team ORDER BY team) AS teams,
-       count(*) FILTER (WHERE status = review['statuses'][1]) AS on_track,
-       count(*) FILTER (WHERE len(stalled) > 0) AS stalled
-FROM kr_measures(as_of, cycles, review)
-GROUP BY value_stream, cycle;
-
 -- champion_krs(as_of, cycles, review) returns, for the key results of the listed cycles that contain
 -- as_of, who champions their team (null: none named, or a team not in the Teams tab) and whether
 -- the KR misses its check-in for the last full week (the week whose Monday is 7 days before the
