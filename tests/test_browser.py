@@ -94,6 +94,17 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
+def tags_are(multiselect, expected: list[str], why: str = "") -> None:
+    """The multiselect shows these choices. Waited for: on a slow machine the browser may still be drawing a
+    run's elements for a second after Streamlit says the run is over (seen: 1.3 s on a fresh session)."""
+    from playwright.sync_api import expect
+
+    try:
+        expect(multiselect.locator("[data-tag]")).to_have_text(expected, timeout=15_000)
+    except AssertionError:
+        raise AssertionError(f"{multiselect.locator('[data-tag]').all_inner_texts()} != {expected} {why}") from None
+
+
 def wait_for_link(page, *parts: str) -> None:
     """Wait until the URL holds each part (the app writes its state there at the end of each run)."""
     try:
@@ -182,7 +193,7 @@ def test_a_stalled_filter_lives_in_the_url_and_survives_a_reload(server, page):
     page.goto(page.url)  # what a champion's colleague sees when opening the link
     settle(page)
     reason = page.get_by_test_id("stMultiSelect").filter(has_text="Reason")
-    assert reason.locator("[data-tag]").all_inner_texts() == ["no check-in"]
+    tags_are(reason, ["no check-in"])
     assert page.get_by_test_id("stMetricValue").first.inner_text() == filtered
     page.screenshot(path=str(ARTIFACTS / "stalled-filtered.png"), full_page=True)
 
@@ -364,7 +375,7 @@ def test_a_link_opened_in_another_browser_shows_what_its_sender_saw(server, brow
     open_page(sender, "stalled")
     wait_for_link(sender, "reason=no+movement")
     reason = sender.get_by_test_id("stMultiSelect").filter(has_text="Reason")
-    assert reason.locator("[data-tag]").all_inner_texts() == ["no movement"]
+    tags_are(reason, ["no movement"])
     assert parse_qs(urlparse(sender.url).query)["reason"] == ["no movement"]
 
     receiver = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -373,7 +384,7 @@ def test_a_link_opened_in_another_browser_shows_what_its_sender_saw(server, brow
     assert receiver.get_by_test_id("stMetricValue").first.inner_text() == shown
     assert shown_as_of(receiver) == day
     reason = receiver.get_by_test_id("stMultiSelect").filter(has_text="Reason")
-    assert reason.locator("[data-tag]").all_inner_texts() == ["no movement"]
+    tags_are(reason, ["no movement"])
     receiver.goto(f"{server}/stalled?as_of={day.isoformat()}&team=Nobody&reason=no+movement")
     settle(receiver)
     no_exception(receiver, "a link with an unknown team")
@@ -394,7 +405,7 @@ def shows_its_link(page, path: str) -> dict[str, list[str]]:
     assert shown_as_of(page) == dt.date.fromisoformat(query["as_of"][0]), page.url
     if path == "stalled":
         reason = page.get_by_test_id("stMultiSelect").filter(has_text="Reason")
-        assert reason.locator("[data-tag]").all_inner_texts() == query.get("reason", []), page.url
+        tags_are(reason, query.get("reason", []), page.url)
     return query
 
 
