@@ -217,6 +217,27 @@ def test_every_table_shows_a_missing_value_as_a_dash_not_as_none(review_db, monk
     assert tables >= 10
 
 
+def test_every_table_shows_a_value_typed_in_the_sheet_with_its_significant_digits(review_db, monkeypatch):
+    # A value typed as 0.3 may be stored as 0.30000000000000004 (a formula, a percent cell): with Streamlit's
+    # default number format it shows that noise, or four decimals where the sheet shows none. Every column of
+    # a sheet value (Current, Start, Target, a value or target before and after) is formatted as typed.
+    from okra_dash.ui import tables as shown
+
+    assert shown.TYPED % (0.1 + 0.2) == "0.3" and shown.TYPED % 1234567.5 == "1234567.5"
+    sheet_values = {"Current", "Start", "Target", "Before", "After", "Target before", "Target now"}
+    at = app(review_db, monkeypatch)
+    seen = set()
+    for page in ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
+                 "data_quality"):
+        at.switch_page(f"{PAGES}/{page}.py").run()
+        for table in at.dataframe:
+            for name, config in json.loads(table.proto.columns).items():
+                if config.get("label") in sheet_values and name in table.value.columns:
+                    seen.add(config["label"])
+                    assert config["type_config"] == {"type": "number", "format": shown.TYPED}, (page, name)
+    assert {"Current", "Start", "Target"} <= seen
+
+
 def test_a_key_result_without_a_unit_has_none_in_its_burn_up_and_a_csv_source_no_links(tmp_path, monkeypatch):
     """A blank Unit reaches the page as NaN (pandas' text columns), which is truthy: the burn-up says "Value",
     not "Value (nan)"; a CSV source has no sheet URL, so the Stalled page links no cells."""
