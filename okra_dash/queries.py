@@ -89,7 +89,10 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 @functools.cache
 def _measured_inline(name: str) -> str:
     """The query with review_measures as its own first CTE instead of a table kept on the connection."""
-    sql = _COMMENT.sub("", load(name)).strip()
+    lines = load(name).splitlines()
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
+        lines.pop(0)  # the file's leading comment; the statement is left as written
+    sql = "\n".join(lines)
     cte = "review_measures AS (SELECT * FROM kr_measures($as_of, $cycles, $review))"
     if re.match(r"WITH\s", sql, re.IGNORECASE):
         return f"WITH {cte}, {sql[4:].lstrip()}"

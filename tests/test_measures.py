@@ -253,3 +253,22 @@ def test_several_queries_at_once_give_what_each_gives_alone_on_a_reader_and_on_a
             assert records(together[name]) == records(review.rows(name)), name
         assert together["key_results"] and together["headline"] and together["trajectory"]
         con.close()
+
+
+def test_a_query_alone_on_its_cursor_gives_what_it_gives_beside_others(mixed_db):
+    """On a cursor that runs one query (the dashboard's), review_measures is a CTE of the query; on one that runs
+    several (the report's), a table computed once. Every query reading it gives the same rows either way."""
+    from okra_dash.figures.report import records
+
+    con = store.connect(mixed_db)
+    review = Review(con, dt.date(2026, 5, 20), cycles=["2026-Q1", "2026-Q2"])
+    names = [name for name in queries.names() if queries.reads_review_measures(name)]
+    assert {"key_results", "value_streams", "headline", "changes"} <= set(names)
+    for name in names:
+        alone = queries.cursor(con)
+        inline = queries.execute(alone, name, alone=True, **review.params)
+        columns = [column[0] for column in inline.description]
+        rows = [dict(zip(columns, row)) for row in inline.fetchall()]
+        assert "review_measures" not in {row[0] for row in alone.execute("SHOW TABLES").fetchall()}, name
+        alone.close()
+        assert records(rows) == records(review.rows(name)), name
