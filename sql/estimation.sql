@@ -17,6 +17,8 @@ WITH pace AS (  -- the pace key results of the cycles closed by $as_of
 krs AS (
     SELECT p.*, clamp01(kr_progress(coalesce(ch.value, p.start_value), p.start_value, p.target)) AS progress_clamped
     FROM pace AS p
+    -- at or before, kr_measures' rule (for a closed cycle every check-in is before $as_of anyway: the reader
+    -- leaves out a week after its cycle's end, so a strict < gives the same figures)
     ASOF LEFT JOIN checkins AS ch ON ch.kr_id = p.kr_id AND ch.week <= p.moment
 )
 SELECT 'team' AS grouping, team AS name, cycle, min(start_date) AS start_date,

@@ -30,7 +30,7 @@ FAST_TESTS = ["tests/test_measures.py", "tests/test_boundaries.py", "tests/test_
 # The queries whose comparisons are the contract's rules.
 FIGURE_SQL = ["measures", "headline", "value_streams", "retrospective", "stalled_key_results", "split",
               "busy_without_results", "changes", "focus", "teams", "key_results", "champions", "missing_cells",
-              "trajectory", "rewritten", "late_checkins", "moved_targets"]
+              "trajectory", "rewritten", "late_checkins", "moved_targets", "estimation"]
 
 
 @dataclass(frozen=True)
