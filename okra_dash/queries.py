@@ -66,8 +66,8 @@ def _measure(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
 
 
 # Every connection the named queries run on. DuckDB runs an ASOF join whose left side it expects to be small
-# (under 64 rows) as a nested loop; trajectory.sql's left side comes from a table macro it cannot estimate, and
-# the loop took 6 s at 10,000 key results where the ASOF join takes 40 ms. Cursors inherit it.
+# (under 64 rows) as a nested loop; pace_at's left side (sql/measures.sql) comes from a table macro it cannot
+# estimate, and the loop took 6 s at 10,000 key results where the ASOF join takes 50 ms. Cursors inherit it.
 READER_CONFIG = {"asof_loop_join_threshold": 0}
 
 
@@ -104,7 +104,7 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, alone: bool = False,
     """Run a named query, binding the values it names; a missing one is a programming error.
 
     alone: this cursor runs no other query (the dashboard's, one per query), so review_measures is computed
-    inside the query rather than kept as a table for the next one (10 ms less at 10,000 KRs).
+    inside the query rather than kept as a table for the next one (10-25 ms less at 10,000 KRs).
     """
     missing = parameters(name) - values.keys()
     if missing:

@@ -166,6 +166,34 @@ SELECT m.* EXCLUDE (recent_checkins, recent_values, window_checkins),
        date_diff('day', m.last_change, m.as_of_date) // 7 AS weeks_since_change
 FROM measured AS m;
 
+-- pace_at(as_of, cycles, review, weekly) returns, for every key result of the listed cycles, its clamped progress
+-- and expected pace as kr_measures has them at a moment: at each week of its cycle (the week's Sunday, or as_of
+-- in its own week) when weekly, else at as_of (week null). The figures that need nothing else (trajectory,
+-- estimation) read this instead of kr_measures at every moment: current is the latest check-in at or before
+-- the moment, found for all moments at once by an ASOF join (tests hold it equal to kr_measures). Health KRs
+-- have neither progress nor pace. Columns: kr_id, team, value_stream, cycle, start_date, week, health,
+-- progress_clamped, expected.
+CREATE OR REPLACE MACRO pace_at(as_of, cycles, review, weekly) AS TABLE
+WITH moments AS (
+    SELECT cycle, week, least(week + 6, CAST(as_of AS DATE)) AS moment FROM cycle_weeks(as_of, cycles) WHERE weekly
+    UNION ALL
+    SELECT cycle, NULL, CAST(as_of AS DATE) FROM cycles WHERE NOT weekly AND list_contains(cycles, cycle)
+),
+krs AS (
+    SELECT k.kr_id, k.team, o.value_stream, m.cycle, c.start_date, c.end_date, m.week, m.moment,
+           k.start_value, k.target, health_kr(k.type, review) AS health
+    FROM moments AS m
+    JOIN objectives AS o USING (cycle)
+    JOIN key_results AS k USING (objective_id)
+    JOIN cycles AS c USING (cycle)
+)
+SELECT k.kr_id, k.team, k.value_stream, k.cycle, k.start_date, k.week, k.health,
+       CASE WHEN NOT k.health THEN clamp01(kr_progress(coalesce(ch.value, k.start_value), k.start_value, k.target))
+       END AS progress_clamped,
+       CASE WHEN NOT k.health THEN cycle_elapsed(k.start_date, k.end_date, k.moment) END AS expected
+FROM krs AS k
+ASOF LEFT JOIN checkins AS ch ON ch.kr_id = k.kr_id AND ch.week <= k.moment;
+
 -- champion_krs(as_of, cycles, review) returns, for the key results of the listed cycles that contain
 -- as_of, who champions their team (null: none named, or a team not in the Teams tab) and whether
 -- the KR misses its check-in for the last full week (the week whose Monday is 7 days before the

@@ -88,8 +88,8 @@ NAMED = [
     Mutation("okra_dash/words.py", '    if value.is_integer() and abs(value) < 1e15:\n        return str(int(value))\n'
              '    return f"{value:.{SIGNIFICANT_DIGITS}g}"', '    return f"{value:g}"',
              "numbers written with :g (1.23457e+06)"),
-    Mutation("sql/trajectory.sql", "least(week + 6, CAST($as_of AS DATE))", "least(week + 7, CAST($as_of AS DATE))",
-             "trajectory: a week measured as of the next Monday"),
+    Mutation("sql/measures.sql", "least(week + 6, CAST(as_of AS DATE)) AS moment",
+             "least(week + 7, CAST(as_of AS DATE)) AS moment", "trajectory: a week measured as of the next Monday"),
     Mutation("okra_dash/words.py", 'return f"{count} {noun}" if count == 1 else f"{count} {noun}s"',
              'return f"{count} {noun}s"', "a count of one in the plural"),
 ]
