@@ -431,6 +431,25 @@ def test_after_the_first_page_the_other_pages_queries_are_computed_in_the_backgr
     assert metrics(at)  # and shown
 
 
+def test_the_warm_up_starts_once_the_run_that_asked_has_ended(review_db, monkeypatch):
+    """Started during the run, it competed with the page's last elements (the first page after start came later)."""
+    import threading
+
+    from okra_dash.ui import data
+
+    runs, alive_at_start = [], []
+    real_warm, real_compute = data.warm, data._compute
+    monkeypatch.setattr(data, "warm", lambda view: runs.append(threading.current_thread()) or real_warm(view))
+    monkeypatch.setattr(data, "_compute", lambda view, names: alive_at_start.append(
+        [run.is_alive() for run in runs]) or real_compute(view, names))
+    app(review_db, monkeypatch, as_of=dt.date(2026, 1, 22))  # a date no other test has warmed
+    for thread in threading.enumerate():
+        if thread.name == "okra-warm":
+            thread.join(timeout=60)
+    assert runs and runs[0] is not threading.main_thread()
+    assert alive_at_start == [[False]]
+
+
 def test_a_process_that_ends_while_the_warm_up_runs_exits_cleanly(review_db):
     """A warm-up thread still inside a DuckDB query when Python finalizes used to abort the process (SIGABRT,
     status 134): a server stopped, or a test run ended, right after a page was shown. It stops at its next query

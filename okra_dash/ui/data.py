@@ -134,7 +134,16 @@ def warm(view: View) -> None:
         return
     _WARMED.add(view)
     wanted = [name for name in queries.names() if queries.parameters(name) <= Review.PARAMETERS]
-    _in_background("warm", _compute, view, wanted)
+    _in_background("warm", _after_run, threading.current_thread(), view, wanted)
+
+
+def _after_run(run: threading.Thread, view: View, names: list[str]) -> None:
+    """Warm once the run that asked has ended: its page's last elements and its end reach the browser first
+    (a warm-up started during the run competed with them for the interpreter and made the first page after
+    start later)."""
+    if run is not threading.main_thread():  # Streamlit runs a page in a thread of its own, ended with the run
+        run.join()
+    _compute(view, names)
 
 
 _PREFETCHED: set[tuple[View, str]] = set()  # the (view, query) pairs a prefetch thread has computed or is computing
