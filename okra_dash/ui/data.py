@@ -138,9 +138,8 @@ def warm(view: View) -> None:
 
 
 def _after_run(run: threading.Thread, view: View, names: list[str]) -> None:
-    """Warm once the run that asked has ended: its page's last elements and its end reach the browser first
-    (a warm-up started during the run competed with them for the interpreter and made the first page after
-    start later)."""
+    """Warm once the run that asked has ended, so that its page's last elements and its end reach the browser
+    first (a warm-up started during the run competes with them for the interpreter)."""
     if run is not threading.main_thread():  # Streamlit runs a page in a thread of its own, ended with the run
         run.join()
     _compute(view, names)
