@@ -4,7 +4,7 @@
 -- start_date, achievement, key_results. Parameters: $as_of and $review.
 -- Each KR's progress at $as_of comes from pace_at (sql/measures.sql), not kr_measures' whole computation.
 WITH krs AS (
-    SELECT * FROM pace_at($as_of, (SELECT coalesce(list(cycle), []) FROM cycles WHERE end_date < CAST($as_of AS DATE)),
+    SELECT * FROM pace_at($as_of, (SELECT coalesce(list(cycle), []) FROM cycles WHERE cycle_closed(end_date, $as_of)),
                           $review, false)
     WHERE NOT health
 )

@@ -80,6 +80,9 @@ FROM cycles AS c,
                                             INTERVAL 7 DAY)) AS week) AS w
 WHERE list_contains(cycles, c.cycle) AND c.start_date <= CAST(as_of AS DATE);
 
+-- A cycle is closed from the day after its end: the retrospective offers it and the estimation counts it.
+CREATE OR REPLACE MACRO cycle_closed(end_date, as_of) AS end_date < CAST(as_of AS DATE);
+
 -- The elapsed share of a cycle window on a date: the linear pace ("expected").
 CREATE OR REPLACE MACRO cycle_elapsed(start_date, end_date, as_of) AS
     CASE WHEN end_date = start_date THEN CAST(CAST(as_of AS DATE) >= start_date AS DOUBLE)
