@@ -231,10 +231,19 @@ NAV = dict(zip(PAGES, TITLES))
 
 
 def metric_values(page) -> list[str]:
-    """Every metric's value once the page has drawn them (a fresh session may settle before its first run)."""
+    """Every metric's value once the page has drawn them: a fresh session may settle before its first run, and
+    the browser may still be drawing a run's metrics after Streamlit says it is over (seen in CI: one metric of
+    six read), so the values are read until two readings half a second apart agree."""
     page.get_by_test_id("stMetricValue").first.wait_for(timeout=30_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
-    return page.get_by_test_id("stMetricValue").all_inner_texts()
+    last = None
+    for _ in range(60):
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+        values = page.get_by_test_id("stMetricValue").all_inner_texts()
+        if values == last:
+            return values
+        last = values
+        page.wait_for_timeout(500)
+    return last
 
 
 def metrics_become(page, expected: list[str]) -> None:
