@@ -31,10 +31,13 @@ def names() -> list[str]:
 
 
 # A query that reads `review_measures` reads kr_measures($as_of, $cycles, $review) (sql/measures.sql) as a table
-# computed once per connection for those values: the report's many queries share one computation instead of
-# planning the macro each time. The table is a TEMP one, so every cursor has its own.
-_REVIEW_MEASURES = re.compile(r"\breview_measures\b")
+# computed once per connection for those values, and `last_week_measures` the same seven days earlier (the
+# headline and the changes both compare with last week): the report's many queries share one computation of
+# each instead of planning the macro each time. The tables are TEMP ones, so every cursor has its own.
+MEASURED = {"review_measures": "kr_measures($as_of, $cycles, $review)",
+            "last_week_measures": "kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)"}
 MEASURED_BY = ("as_of", "cycles", "review")
+_MEASURED_NAME = re.compile(r"\b(" + "|".join(MEASURED) + r")\b")
 
 
 @functools.cache
@@ -44,25 +47,31 @@ def _bound(name: str) -> frozenset[str]:
 
 
 @functools.cache
-def reads_review_measures(name: str) -> bool:
-    return bool(_REVIEW_MEASURES.search(_COMMENT.sub("", load(name))))
+def measured_tables(name: str) -> tuple[str, ...]:
+    """The tables of MEASURED a query reads, in MEASURED's order."""
+    read = set(_MEASURED_NAME.findall(_COMMENT.sub("", load(name))))
+    return tuple(table for table in MEASURED if table in read)
+
+
+def reads_measures(name: str) -> bool:
+    return bool(measured_tables(name))
 
 
 def parameters(name: str) -> set[str]:
-    """The values a query takes: the $names it binds, and what review_measures is computed from."""
-    return set(_bound(name)) | (set(MEASURED_BY) if reads_review_measures(name) else set())
+    """The values a query takes: the $names it binds, and what the measured tables are computed from."""
+    return set(_bound(name)) | (set(MEASURED_BY) if reads_measures(name) else set())
 
 
-def _measure(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
-    """Make `review_measures` on this connection hold kr_measures for these values, unless it already does."""
+def _measure(con: duckdb.DuckDBPyConnection, table: str, values: dict[str, object]) -> None:
+    """Make the temp table `table` on this connection hold its measures for these values, unless it already does."""
     key = json.dumps([values[name] for name in MEASURED_BY], sort_keys=True, default=str)
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS review_measures_for (measured_for VARCHAR)")
-    if con.execute("SELECT measured_for FROM review_measures_for").fetchall() == [(key,)]:
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS measured_for (measured VARCHAR, measured_for VARCHAR)")
+    if con.execute("SELECT measured_for FROM measured_for WHERE measured = ?", [table]).fetchall() == [(key,)]:
         return
-    con.execute("CREATE OR REPLACE TEMP TABLE review_measures AS SELECT * FROM kr_measures($as_of, $cycles, $review)",
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {MEASURED[table]}",
                 {name: values[name] for name in MEASURED_BY})
-    con.execute("DELETE FROM review_measures_for")
-    con.execute("INSERT INTO review_measures_for VALUES (?)", [key])
+    con.execute("DELETE FROM measured_for WHERE measured = ?", [table])
+    con.execute("INSERT INTO measured_for VALUES (?, ?)", [table, key])
 
 
 # Every connection the named queries run on. DuckDB runs an ASOF join whose left side it expects to be small
@@ -79,7 +88,7 @@ SET_READER_PATH = "SET search_path = 'memory.main,okra.main'"
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor of a reader or a replay, for one thread: it shares their tables and macros (a new connection
     would open and define them again: 35 ms a query at 10,000 KRs); its search path and temp tables
-    (review_measures) are its own, and a cursor does not inherit the reader's path."""
+    (the measured tables) are its own, and a cursor does not inherit the reader's path."""
     cur = con.cursor()
     if cur.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = 'okra'").fetchall()[0][0]:
         cur.execute(SET_READER_PATH)
@@ -88,33 +97,35 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 @functools.cache
 def _measured_inline(name: str) -> str:
-    """The query with review_measures as its own first CTE instead of a table kept on the connection."""
+    """The query with the measured tables it reads as its own first CTEs instead of tables kept on the
+    connection."""
     lines = load(name).splitlines()
     while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
         lines.pop(0)  # the file's leading comment; the statement is left as written
     sql = "\n".join(lines)
-    cte = "review_measures AS (SELECT * FROM kr_measures($as_of, $cycles, $review))"
+    ctes = ", ".join(f"{table} AS (SELECT * FROM {MEASURED[table]})" for table in measured_tables(name))
     if re.match(r"WITH\s", sql, re.IGNORECASE):
-        return f"WITH {cte}, {sql[4:].lstrip()}"
-    return f"WITH {cte} {sql}"
+        return f"WITH {ctes}, {sql[4:].lstrip()}"
+    return f"WITH {ctes} {sql}"
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, alone: bool = False,
             **values: object) -> duckdb.DuckDBPyConnection:
     """Run a named query, binding the values it names; a missing one is a programming error.
 
-    alone: this cursor runs no other query (the dashboard's, one per query), so review_measures is computed
-    inside the query rather than kept as a table for the next one (10-25 ms less at 10,000 KRs).
+    alone: this cursor runs no other query (the dashboard's, one per query), so the measured tables are
+    computed inside the query rather than kept as tables for the next one (10-25 ms less at 10,000 KRs).
     """
     missing = parameters(name) - values.keys()
     if missing:
         raise TypeError(f"query {name} needs {', '.join(sorted(missing))}")
     sql, bound = load(name), _bound(name)
-    if reads_review_measures(name):
+    if reads_measures(name):
         if alone:
             sql, bound = _measured_inline(name), bound | set(MEASURED_BY)
         else:
-            _measure(con, values)
+            for table in measured_tables(name):
+                _measure(con, table, values)
     return con.execute(sql, {key: values[key] for key in bound} or None)
 
 

@@ -7,7 +7,7 @@ WITH now AS (
 ),
 before AS (
     SELECT kr_id, status, stalled
-    FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)
+    FROM last_week_measures  -- kr_measures seven days before $as_of (queries.MEASURED)
 )
 SELECT now.kr_id, now.key_result, now.value_stream, now.team, now.mode,
        before.status AS status_before, now.status AS status_now,

@@ -7,10 +7,10 @@ WITH dates AS (
     SELECT 'now' AS moment, CAST($as_of AS DATE) AS day
     UNION ALL SELECT 'last week', CAST($as_of AS DATE) - 7
 ),
-kr AS (  -- now: review_measures (kr_measures at $as_of, computed once per connection); last week: measured here
+kr AS (  -- kr_measures at $as_of and seven days earlier, each computed once per connection (queries.MEASURED)
     SELECT 'now' AS moment, * FROM review_measures
     UNION ALL BY NAME
-    SELECT 'last week' AS moment, * FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)
+    SELECT 'last week' AS moment, * FROM last_week_measures
 ),
 streams AS (  -- the statuses value_streams.sql gives, over the KR rows already measured here
     SELECT moment, value_stream, cycle,

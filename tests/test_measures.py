@@ -238,6 +238,32 @@ def test_the_reviews_measures_are_computed_once_per_connection_and_values(review
     assert "KR-SLIPPED" not in set(review.frame("key_results")["kr_id"])
 
 
+def test_last_weeks_measures_are_computed_once_per_connection_and_values(review_db):
+    """The headline and the changes read kr_measures seven days before the date from one table per connection
+    and values (last_week_measures): a status altered in it shows in both, and is gone when the date changes."""
+    review = review_of(review_db, AS_OF)
+    con = review.con
+
+    def counted_last_week(review: Review) -> int:
+        row = review.frame("headline").set_index("moment").loc["last week"]
+        return int(row["on_track"] + row["at_risk"] + row["off_track"])
+
+    counted = counted_last_week(review)
+    values = {k: review.params[k] for k in ("as_of", "cycles", "review")}
+    assert con.execute("SELECT * FROM last_week_measures ORDER BY kr_id").fetchall() == con.execute(
+        "SELECT * FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review) ORDER BY kr_id", values).fetchall()
+    kr_id = con.execute("SELECT min(kr_id) FROM last_week_measures WHERE status IS NOT NULL").fetchall()[0][0]
+    con.execute("UPDATE last_week_measures SET status = 'altered' WHERE kr_id = ?", [kr_id])
+    assert counted_last_week(review) == counted - 1  # 'altered' is none of the three statuses
+    changed = review.frame("changes").set_index("kr_id")
+    assert changed.loc[kr_id, "status_before"] == "altered"
+    later = review_of(review_db, AS_OF + dt.timedelta(days=7))
+    expected = counted_last_week(later)  # on a connection of its own
+    later.con = con  # the same connection, another date: computed again
+    assert counted_last_week(later) == expected
+    assert kr_id not in set(later.frame("changes").query("status_before == 'altered'")["kr_id"])
+
+
 def test_several_queries_at_once_give_what_each_gives_alone_on_a_reader_and_on_a_replay(review_db):
     """Review.rows_many (the report's 16 queries, on cursors in threads) equals rows() one query at a time, on the
     synced file's reader and on a replayed sync (whose tables live in its own catalog). Compared as the report
@@ -262,13 +288,14 @@ def test_a_query_alone_on_its_cursor_gives_what_it_gives_beside_others(mixed_db)
 
     con = store.connect(mixed_db)
     review = Review(con, dt.date(2026, 5, 20), cycles=["2026-Q1", "2026-Q2"])
-    names = [name for name in queries.names() if queries.reads_review_measures(name)]
+    names = [name for name in queries.names() if queries.reads_measures(name)]
     assert {"key_results", "value_streams", "headline", "changes"} <= set(names)
+    assert [name for name in names if "last_week_measures" in queries.measured_tables(name)] == ["changes", "headline"]
     for name in names:
         alone = queries.cursor(con)
         inline = queries.execute(alone, name, alone=True, **review.params)
         columns = [column[0] for column in inline.description]
         rows = [dict(zip(columns, row)) for row in inline.fetchall()]
-        assert "review_measures" not in {row[0] for row in alone.execute("SHOW TABLES").fetchall()}, name
+        assert not set(queries.MEASURED) & {row[0] for row in alone.execute("SHOW TABLES").fetchall()}, name
         alone.close()
         assert records(rows) == records(review.rows(name)), name

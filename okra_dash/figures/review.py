@@ -92,10 +92,11 @@ class Review:
 
     def rows_many(self, names: list[str]) -> dict[str, list[dict]]:
         """Several named queries at once, each group on a cursor of its own in a thread (the report reads 16,
-        most of them small; run one after another they leave a core idle). The queries that read
-        review_measures share one cursor, which computes it once; the others run alone.
+        most of them small; run one after another they leave a core idle). The queries that read the measured
+        tables (review_measures, last_week_measures) share one cursor, which computes each once; the others run
+        alone.
         """
-        shared = [name for name in names if queries.reads_review_measures(name)]
+        shared = [name for name in names if queries.reads_measures(name)]
         groups = ([shared] if shared else []) + [[name] for name in names if name not in shared]
         cursors = [queries.cursor(self.con) for _ in groups]  # here: the connection serves one call at a time
 
