@@ -35,7 +35,7 @@ def names() -> list[str]:
 # headline and the changes both compare with last week): the report's many queries share one computation of
 # each instead of planning the macro each time. The tables are TEMP ones, so every cursor has its own.
 MEASURED = {"review_measures": "kr_measures($as_of, $cycles, $review)",
-            "last_week_measures": "kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)"}
+            "last_week_measures": "kr_measures(week_before($as_of), $cycles, $review)"}
 MEASURED_BY = ("as_of", "cycles", "review")
 _MEASURED_NAME = re.compile(r"\b(" + "|".join(MEASURED) + r")\b")
 

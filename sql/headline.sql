@@ -5,7 +5,7 @@
 -- on track, at risk, off track in that order).
 WITH dates AS (
     SELECT 'now' AS moment, CAST($as_of AS DATE) AS day
-    UNION ALL SELECT 'last week', CAST($as_of AS DATE) - 7
+    UNION ALL SELECT 'last week', week_before($as_of)
 ),
 kr AS (  -- kr_measures at $as_of and seven days earlier, each computed once per connection (queries.MEASURED)
     SELECT 'now' AS moment, * FROM review_measures

@@ -81,6 +81,9 @@ FROM cycles AS c,
                                             INTERVAL 7 DAY)) AS week) AS w
 WHERE list_contains(cycles, c.cycle) AND c.start_date <= CAST(as_of AS DATE);
 
+-- The date the headline and the changes compare the review with ("last week"): seven days before it.
+CREATE OR REPLACE MACRO week_before(as_of) AS CAST(as_of AS DATE) - 7;
+
 -- A cycle is closed from the day after its end: the retrospective offers it and the estimation counts it.
 CREATE OR REPLACE MACRO cycle_closed(end_date, as_of) AS end_date < CAST(as_of AS DATE);
 

@@ -92,8 +92,8 @@ NAMED = [
              "least(week + 7, CAST(as_of AS DATE)) AS moment", "trajectory: a week measured as of the next Monday"),
     Mutation("okra_dash/words.py", 'return f"{count} {noun}" if count == 1 else f"{count} {noun}s"',
              'return f"{count} {noun}s"', "a count of one in the plural"),
-    Mutation("okra_dash/queries.py", '"kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review)"',
-             '"kr_measures(CAST($as_of AS DATE) - 6, $cycles, $review)"', "last week measured six days back"),
+    Mutation("sql/measures.sql", "week_before(as_of) AS CAST(as_of AS DATE) - 7",
+             "week_before(as_of) AS CAST(as_of AS DATE) - 6", "last week measured six days back"),
 ]
 
 # A comparison in SQL code (not in a comment), and what it becomes.

@@ -251,7 +251,7 @@ def test_last_weeks_measures_are_computed_once_per_connection_and_values(review_
     counted = counted_last_week(review)
     values = {k: review.params[k] for k in ("as_of", "cycles", "review")}
     assert con.execute("SELECT * FROM last_week_measures ORDER BY kr_id").fetchall() == con.execute(
-        "SELECT * FROM kr_measures(CAST($as_of AS DATE) - 7, $cycles, $review) ORDER BY kr_id", values).fetchall()
+        "SELECT * FROM kr_measures(week_before($as_of), $cycles, $review) ORDER BY kr_id", values).fetchall()
     kr_id = con.execute("SELECT min(kr_id) FROM last_week_measures WHERE status IS NOT NULL").fetchall()[0][0]
     con.execute("UPDATE last_week_measures SET status = 'altered' WHERE kr_id = ?", [kr_id])
     assert counted_last_week(review) == counted - 1  # 'altered' is none of the three statuses
