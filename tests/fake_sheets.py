@@ -244,9 +244,11 @@ class FakeSheets:
                     self._send(404, json.dumps({"error": {"code": 404, "message": "Requested entity was not found.",
                                                           "status": "NOT_FOUND"}}))
                     return
-                if "/values/" in url.path:  # one range: only "Tab!1:1" is asked for
-                    title = unquote(url.path.split("/values/")[1]).split("!")[0].strip("'")
-                    self._send(200, json.dumps({"values": trimmed(book.get(title, [])[:1])}))
+                if "/values/" in url.path:  # one range: a whole tab ('Tab') or its first row ('Tab'!1:1)
+                    name = unquote(url.path.split("/values/")[1])
+                    title = name.split("!")[0].strip("'")
+                    rows = book.get(title, [])
+                    self._send(200, json.dumps({"values": trimmed(rows[:1] if name.endswith("!1:1") else rows)}))
                     return
                 if grid:
                     fields = query.get("fields", [""])[0]

@@ -134,14 +134,14 @@ def test_init_sheet_creates_the_template_with_validation_protection_and_sharing(
 
 
 def test_add_week_on_a_google_sheet_sends_one_batch_update_with_the_new_headers(fake):
-    added = write_back.add_week(KEY, dt.date(2026, 2, 4))
+    added = add_week(KEY, dt.date(2026, 2, 4))
     assert added == [dt.date(2026, 2, 2), dt.date(2026, 2, 9)]
     (update,) = requests_of(fake, ":batchUpdate")
     cells = update["requests"][-1]["updateCells"]
     assert cells["start"] == {"sheetId": fake.sheet_ids(KEY)["Check-ins"], "rowIndex": 0, "columnIndex": 6}
     assert [v["userEnteredValue"]["stringValue"] for v in cells["rows"][0]["values"]] == ["2026-02-02", "2026-02-09"]
     assert fake.books[KEY]["Check-ins"][0][-2:] == ["2026-02-02", "2026-02-09"]
-    assert write_back.add_week(KEY, dt.date(2026, 2, 4)) == []
+    assert add_week(KEY, dt.date(2026, 2, 4)) == []
 
 
 def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_team_tabs(fake, tmp_path):

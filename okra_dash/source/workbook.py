@@ -6,6 +6,7 @@ reads them all. Row i of a tab's `rows` is the sheet's row i + 1.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -63,21 +64,32 @@ def is_contract_tab(title: object) -> bool:
 
 
 # A CSV export that is not UTF-8: Excel's "Unicode text" (UTF-16 with its mark), else Windows-1252.
-_FALLBACK_ENCODINGS = ("cp1252",)
+_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_FALLBACK_ENCODINGS = ("utf-8", "cp1252")
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        for encoding in _FALLBACK_ENCODINGS:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV file's text and how it was stored, so a tool that writes it back stores it the same way."""
+
+    text: str
+    encoding: str
+    mark: bytes = b""  # the byte-order mark it began with
+
+    def encode(self, text: str) -> bytes:
+        return self.mark + text.encode(self.encoding)
+
+
+def decode_csv(data: bytes) -> CsvText:
+    for mark, encoding in _MARKS:
+        if data.startswith(mark):
+            return CsvText(data[len(mark):].decode(encoding), encoding, mark)
+    for encoding in _FALLBACK_ENCODINGS:
+        try:
+            return CsvText(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("cp1252", data, 0, 1, "neither UTF-8, UTF-16 nor Windows-1252")
 
 
 def read_csv_folder(folder: Path) -> Workbook:
@@ -88,7 +100,7 @@ def read_csv_folder(folder: Path) -> Workbook:
         if path.suffix.lower() != ".csv" or not path.is_file() or not is_contract_tab(path.stem):
             continue
         try:
-            text = _decode(path.read_bytes())
+            text = decode_csv(path.read_bytes()).text
             named[path.stem] = [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
         except (UnicodeDecodeError, csv.Error) as error:
             raise SourceError(f"The file {path} cannot be read as CSV text ({error}).") from None

@@ -10,6 +10,7 @@ a Percent for a percent-formatted number, a SheetError for #DIV/0!, an Uncompute
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 from okra_dash.errors import SourceError
@@ -85,7 +86,7 @@ def _rows(reader, target: str, parser_class) -> list[list[object]]:
     return rows
 
 
-def _open(path: Path):
+def open_reader(path: Path):
     """openpyxl's reader with the workbook, shared strings and styles read, but no sheet touched yet
     (its read-only worksheets would parse each sheet on opening, so one damaged sheet would fail all)."""
     from openpyxl.reader.excel import ExcelReader
@@ -101,8 +102,16 @@ def _open(path: Path):
 
 def read_tabs(path: Path, wanted) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
     """({sheet title: rows} of the sheets wanted(title) accepts, {sheet title: why it could not be read})."""
+    # openpyxl warns about what it would drop on saving ("Data Validation extension is not supported"):
+    # this reader saves nothing, and a warning on stderr would bury the sync's own one sentence.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _read_tabs(path, wanted)
+
+
+def _read_tabs(path: Path, wanted) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
     try:
-        reader = _open(path)
+        reader = open_reader(path)
         sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
                   if "chartsheet" not in rel.Type]
     except Exception as error:  # openpyxl raises many kinds for a broken file

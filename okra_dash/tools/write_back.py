@@ -2,7 +2,7 @@
 
 - init-sheet: a new sheet from the template (tabs, headers, example rows, frozen
   headers, validation, header rows protected with a warning), shared with people.
-- add-week: the Check-ins columns for this week and next, when missing.
+- add-week's Google Sheets request (tools/add_week.py decides what to add).
 - write-back (opt-in): a "Sync report" tab listing each data issue with a link to
   its cell and how to fix it. It writes to that tab and nowhere else.
 """
@@ -18,7 +18,6 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from okra_dash.errors import SourceError
 from okra_dash.source import google
-from okra_dash.source.typed import week_start
 from okra_dash.source.workbook import canonical
 from okra_dash.tools import template
 from okra_dash.validate import cells
@@ -42,7 +41,7 @@ def client() -> gspread.Client:
     return gc
 
 
-def _call(action, what: str, email: str | None = None):
+def call(action, what: str, email: str | None = None):
     try:
         return action()
     except APIError as error:
@@ -85,11 +84,11 @@ def init_sheet(title: str, share_with: list[str] = (), gc: gspread.Client | None
             "frozenColumnCount": template.frozen_columns(name),
             "columnCount": max(26, len(rows[0]) + 20), "rowCount": template.ROWS + 1}}}
         for index, (name, rows) in enumerate(tabs.items())]}
-    created = _call(lambda: gc.http_client.request("post", SHEETS_API, json=body).json(), "create the sheet", email)
+    created = call(lambda: gc.http_client.request("post", SHEETS_API, json=body).json(), "create the sheet", email)
     key = created["spreadsheetId"]
     ids = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in created["sheets"]}
     data = [{"range": absolute_range_name(name, "A1"), "values": rows} for name, rows in tabs.items()]
-    _call(lambda: gc.http_client.values_batch_update(key, {"valueInputOption": "RAW", "data": data}),
+    call(lambda: gc.http_client.values_batch_update(key, {"valueInputOption": "RAW", "data": data}),
           "fill in the sheet", email)
     requests = [_rule_request(rule, ids[rule.tab]) for rule in template.RULES]
     requests += [{"addProtectedRange": {"protectedRange": {
@@ -100,58 +99,11 @@ def init_sheet(title: str, share_with: list[str] = (), gc: gspread.Client | None
                                  "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
                                  "fields": "userEnteredFormat.textFormat.bold"}}
                  for name, rows in tabs.items() if name != template.HOW_TO]
-    _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "set up the sheet", email)
+    call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "set up the sheet", email)
     for address in share_with:
-        _call(lambda address=address: gc.insert_permission(key, address, perm_type="user", role="writer"),
+        call(lambda address=address: gc.insert_permission(key, address, perm_type="user", role="writer"),
               f"share the sheet with {address}", email)
     return created.get("spreadsheetUrl") or google.sheet_url(key)
-
-
-def weeks_to_add(header: list[object], today: dt.date, ahead: int = 1) -> list[dt.date]:
-    """The Mondays from this week to `ahead` weeks on that a wide Check-ins header lacks."""
-    present = set()
-    for cell in header[1:]:
-        try:
-            day = cells.date(cell)
-        except cells.CellError:
-            continue
-        if day:
-            present.add(week_start(day))
-    this_week = week_start(today)
-    wanted = [this_week + dt.timedelta(weeks=i) for i in range(ahead + 1)]
-    return [week for week in wanted if week not in present and week > max(present, default=dt.date.min)]
-
-
-def add_week(key: str, today: dt.date | None = None, gc: gspread.Client | None = None) -> list[dt.date]:
-    """Add this week's and next week's columns to the sheet's wide Check-ins tab when missing."""
-    gc = gc or client()
-    email = getattr(gc, "service_account_email", None)
-    meta = _call(lambda: gc.http_client.fetch_sheet_metadata(key, params={
-        "fields": "sheets.properties(sheetId,title,gridProperties)"}), "read the sheet", email)
-    tab = next((sheet["properties"] for sheet in meta.get("sheets", [])
-                if canonical(sheet["properties"]["title"]) == "check-ins"), None)
-    if tab is None:
-        raise SourceError("The sheet has no 'Check-ins' tab.")
-    header = _call(lambda: gc.http_client.values_get(key, absolute_range_name(tab["title"], "1:1")),
-                   "read the Check-ins header", email).get("values", [[]])
-    header = header[0] if header else []
-    if any(canonical(cell) == "week" for cell in header):
-        raise SourceError("The Check-ins tab has the long layout (one row per check-in): there is no week column "
-                          "to add.")
-    new = weeks_to_add(header, today or dt.date.today())
-    if not new:
-        return []
-    needed = len(header) + len(new)
-    requests = []
-    if needed > tab["gridProperties"]["columnCount"]:
-        requests.append({"appendDimension": {"sheetId": tab["sheetId"], "dimension": "COLUMNS",
-                                             "length": needed - tab["gridProperties"]["columnCount"]}})
-    requests.append({"updateCells": {
-        "start": {"sheetId": tab["sheetId"], "rowIndex": 0, "columnIndex": len(header)},
-        "rows": [{"values": [{"userEnteredValue": {"stringValue": week.isoformat()}} for week in new]}],
-        "fields": "userEnteredValue"}})
-    _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "add the week columns", email)
-    return new
 
 
 def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.Client | None = None,
@@ -163,7 +115,7 @@ def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.C
     """
     gc = gc or client()
     email = getattr(gc, "service_account_email", None)
-    meta = _call(lambda: gc.http_client.fetch_sheet_metadata(key, params={"fields": "sheets.properties"}),
+    meta = call(lambda: gc.http_client.fetch_sheet_metadata(key, params={"fields": "sheets.properties"}),
                  "read the sheet", email)
     sheets = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in meta.get("sheets", [])}
     requests = []
@@ -180,7 +132,7 @@ def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.C
     requests.append({"updateCells": {"range": {"sheetId": report_id}, "fields": "userEnteredValue"}})
     requests.append({"updateCells": {"start": {"sheetId": report_id, "rowIndex": 0, "columnIndex": 0},
                                      "rows": [{"values": row} for row in rows], "fields": "userEnteredValue"}})
-    _call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "write the Sync report tab", email)
+    call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "write the Sync report tab", email)
     return len(issues)
 
 

@@ -24,6 +24,7 @@ FIXES = {
     "values_without_id": "Type the KR ID at the start of the row.",
     "outside_cycle": "Move the value to a week column inside the key result's cycle.",
     "bad_week_header": "Write the week's Monday as 2026-01-05, or the week as 2026-W02, in the header.",
+    "no_week_header": "Move the value into its week's column, or give its column a week header (2026-01-05).",
     "duplicate_week": "Keep one column per week: merge or delete the repeated column.",
     "not_a_real_date": "Check the date: that day or week does not exist.",
     "implausible_date": "Check the year: write the date as 2026-01-05.",

@@ -84,7 +84,59 @@ def _week_columns(table: Table) -> list[tuple[int, dt.date, str]]:
     return weeks
 
 
+def _is_date(cell: object) -> bool:
+    try:
+        return cells.date(cell) is not None
+    except CellError:
+        return False
+
+
+def dates_below(rows: list[list[object]], index: int, kr_col: int) -> list[object] | None:
+    """The week headers when a band of month names sits over them, else None.
+
+    A month band merged over the week header row leaves the KR ID header in the band's row (merged down
+    both rows) and the dates one row below, with nothing in the KR ID column. That row below is then the
+    header of the week columns; the band's labels are not weeks. Word-only headers of the upper row
+    ("Key result", "Team") still name their columns.
+    """
+    upper = rows[index]
+    if index + 1 >= len(rows) or any(_is_date(cell) for col, cell in enumerate(upper) if col != kr_col):
+        return None
+    lower = rows[index + 1]
+    if (kr_col < len(lower) and cells.text(lower[kr_col])) or not any(_is_date(cell) for cell in lower):
+        return None
+    width = max(len(upper), len(lower))
+    merged: list[object] = []
+    for col in range(width):
+        below = lower[col] if col < len(lower) else None
+        above = upper[col] if col < len(upper) else None
+        if col == kr_col:
+            merged.append(above)
+        elif cells.text(below):
+            merged.append(below)
+        else:  # a band's label ("November 2026") names no column; a helper column's word does
+            label = cells.text(above)
+            merged.append(above if label and not any(char.isdigit() for char in label) else None)
+    return merged
+
+
+def wide_header(rows: list[list[object]]) -> tuple[int, list[object], int] | None:
+    """(index of the row naming the weeks, its header cells, the KR ID column) of a wide Check-ins tab,
+    found as the sync finds it; None when no row names a KR ID column."""
+    found = header_index(rows, ("KR ID",))
+    if found is None:
+        return None
+    kr_col = next((col for col, cell in enumerate(rows[found]) if canonical(cells.text(cell)) == "kr id"), None)
+    if kr_col is None:
+        return None
+    band = dates_below(rows, found, kr_col)
+    return (found + 1, band, kr_col) if band is not None else (found, list(rows[found]), kr_col)
+
+
 def _wide(table: Table, windows: Windows, left_out: set[str]) -> Columns:
+    band = dates_below(table.raw.rows, table.header_index, table.columns["KR ID"])
+    if band is not None:
+        table.header_index, table.header = table.header_index + 1, band
     weeks = _week_columns(table)
     body = table.raw.rows[table.header_index + 1:]
     if not body or not weeks:
@@ -109,6 +161,7 @@ def _wide(table: Table, windows: Windows, left_out: set[str]) -> Columns:
             continue
         kept.add(kr_id)
         rows.append((position, row, kr_id))
+    _unheaded_values(table, body, rows)
     if not rows:
         return _none()
     positions, row_numbers, kr_ids = (np.array(part, dtype=object) for part in zip(*rows))
@@ -123,6 +176,20 @@ def _wide(table: Table, windows: Windows, left_out: set[str]) -> Columns:
         col=np.tile(np.array([index + 1 for index, _, _ in weeks], dtype=np.int64), len(rows))[filled],
         column=np.tile(objects((label for _, _, label in weeks), count), len(rows))[filled],
     )
+
+
+def _unheaded_values(table: Table, body: list[list[object]], rows: list[tuple[int, int, str]]) -> None:
+    """A value typed in a column with no header (often one column right of the last week) is an issue,
+    not silently dropped."""
+    header = table.header
+    blank = [col for col, head in enumerate(header) if col != table.columns["KR ID"] and not cells.text(head)]
+    for position, row, _ in rows:
+        cells_of_row = body[position]
+        for col in blank + list(range(len(header), len(cells_of_row))):
+            if col < len(cells_of_row) and not cells.is_blank(cells_of_row[col]):
+                table.issues.add(TAB, row, "", cells_of_row[col],
+                                 "the value is under no week header; the cell was left out", "no_week_header",
+                                 col + 1)
 
 
 def _values(table: Table, raw_values: np.ndarray, **where: np.ndarray) -> Columns:
