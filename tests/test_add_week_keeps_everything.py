@@ -24,7 +24,7 @@ from okra_dash.errors import SourceError
 from okra_dash.sync import sync
 from okra_dash.tools.add_week import add_week
 from okra_dash.tools.xlsx_part import sheet_part
-from tests.conftest import read_tabs, REVIEW, write_csv_folder
+from tests.conftest import REVIEW, read_tabs, write_csv_folder
 
 MONDAY = dt.date(2026, 2, 2)  # past the review workbook's last week (2026-W05)
 NEW = ["2026-02-02", "2026-02-09"]

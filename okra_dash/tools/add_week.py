@@ -20,8 +20,8 @@ from openpyxl.utils.cell import get_column_letter
 
 from okra_dash.errors import SourceError
 from okra_dash.source.read import google_sheet_key
-from okra_dash.source.workbook import canonical, decode_csv
 from okra_dash.source.typed import week_start
+from okra_dash.source.workbook import canonical, decode_csv
 from okra_dash.validate import cells
 from okra_dash.validate.checkins import wide_header
 from okra_dash.validate.table import header_index

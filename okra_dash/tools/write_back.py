@@ -18,7 +18,6 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from okra_dash.errors import SourceError
 from okra_dash.source import google
-from okra_dash.source.workbook import canonical
 from okra_dash.tools import template
 from okra_dash.validate import cells
 
