@@ -23,7 +23,7 @@ def sync(source: str | Workbook, db: Path | None = None, now: dt.datetime | None
     """
     say = progress or (lambda step: None)
     started = time.perf_counter()
-    db = Path(db or store.default_path())
+    db = store.usable(db or store.default_path())  # a path no sync may write is refused before reading
     name = source if isinstance(source, str) else source.source
     say(f"Reading {name}")
     try:

@@ -266,3 +266,28 @@ def test_a_source_missing_a_required_tab_or_column_cannot_be_used(tmp_path, tabs
     with pytest.raises(SourceError, match=message):
         sync(str(write_csv_folder(tmp_path / "book", tabs)), tmp_path / "okra.duckdb")
     assert not (tmp_path / "okra.duckdb").exists()
+
+
+@pytest.mark.parametrize("typed", ["2026-q1", " 2026-Q1 ", "2026-q1"])
+def test_a_calendar_cycle_typed_in_any_case_is_the_same_cycle(tmp_path, tabs, typed):
+    tabs["Objectives"][2][1] = typed  # O2, beside O1's 2026-Q1
+    con = synced(tmp_path, tabs)
+    assert con.execute("SELECT DISTINCT cycle FROM objectives ORDER BY 1").fetchall() == [("2026-Q1",), ("2026-S",)]
+    assert issues_of(con) == []
+
+
+def test_a_defined_cycle_matches_in_any_case_and_keeps_the_cycles_tabs_spelling(tmp_path, tabs):
+    tabs["Objectives"][3][1] = "2026-s"  # O3's cycle, defined as 2026-S in the Cycles tab
+    con = synced(tmp_path, tabs)
+    assert con.execute("SELECT cycle FROM objectives WHERE objective_id = 'O3'").fetchone() == ("2026-S",)
+    assert con.execute("SELECT count(*) FROM cycles").fetchone() == (2,)
+    assert issues_of(con) == []
+
+
+@pytest.mark.parametrize("typed,stored", [("Customers\nlove us", "Customers\nlove us"),
+                                          ("Customers\r\nlove us", "Customers\nlove us"),
+                                          ("Tab\there\r\nand \x1b[31mred", "Tab\there\nand ␛[31mred")])
+def test_line_breaks_and_tabs_in_text_stay_line_breaks(tmp_path, tabs, typed, stored):
+    tabs["Objectives"][1][3] = typed
+    con = synced(tmp_path, tabs)
+    assert con.execute("SELECT objective FROM objectives WHERE objective_id = 'O1'").fetchone() == (stored,)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import smtplib
 import socket
 import ssl
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -72,6 +74,9 @@ def mail_settings(env: dict[str, str] | None = None, secrets: Path = SECRETS) ->
         port = int(values["port"] or (587 if _yes(values["starttls"]) else 25))
     except ValueError:
         raise DeliveryError(f"The SMTP port '{values['port']}' is not a number.") from None
+    if not 0 < port < 65536:
+        raise DeliveryError(f"The SMTP port {port} is not a port number (1 to 65535).")
+    _checked(values, to)
     return Mail(str(values["host"]), port, str(values["from"] or f"okra-dash@{socket.getfqdn()}"), to,
                 values["user"] or None, values["password"] or None, _yes(values["starttls"]))
 
@@ -186,6 +191,36 @@ def summary(data: dict) -> str:
                       f"{now['on_track']} of {counted(now['key_results'], 'key result')} on track, "
                       f"{now['at_risk']} at risk, {now['off_track']} off track; {now['stalled']} stalled.",
                       f"Value streams behind pace: {', '.join(behind) or 'none'}."])
+
+
+def webhook_url(url: str) -> str:
+    """The webhook address, checked before any work; raises DeliveryError without showing its path (the
+    path of an incoming webhook is its secret)."""
+    url = url.strip()
+    if not url:
+        raise DeliveryError("The --webhook address is empty (an unset variable?); give the incoming webhook's "
+                            "https:// address.")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise DeliveryError("The --webhook address is not an http(s) URL; give the full address the chat tool "
+                            "shows, starting with https://.")
+    return url
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
+
+
+def _checked(values: dict, to: tuple[str, ...]) -> None:
+    """A malformed setting is refused before anything is sent (the password is never shown)."""
+    host = str(values["host"]).strip()
+    if not _HOST.match(host):
+        raise DeliveryError(f"The SMTP host '{host[:80]}' is not a host name; set OKRA_SMTP_HOST (or host under "
+                            "[okra.smtp]) to a name like smtp.example.com.")
+    for address in (*to, *([values["from"]] if values["from"] else [])):
+        if not _ADDRESS.match(str(address)):
+            raise DeliveryError(f"'{str(address)[:80]}' is not an e-mail address; correct OKRA_DIGEST_TO or "
+                                "OKRA_SMTP_FROM (or to and from under [okra.smtp]).")
 
 
 def post(url: str, text: str) -> None:

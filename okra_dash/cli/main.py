@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -162,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     except (SourceError, UsageError, store.NoDataError, store.StoreError, DeliveryError) as error:
         print(f"okra-dash: {printable(str(error))}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug: still one sentence (a traceback could print a webhook's secret path)
+        if os.environ.get("OKRA_DEBUG"):
+            raise
+        print(f"okra-dash: the command stopped on an unexpected {type(error).__name__} (a bug in okra-dash); "
+              "run it again with OKRA_DEBUG=1 to see where, and report it.", file=sys.stderr)
+        return 1
 
 
 def _add_week(source: str, today: dt.date | None = None) -> int:
@@ -231,7 +238,9 @@ def _report(args: argparse.Namespace) -> int:
     if args.command == "digest":
         from okra_dash.cli import digest  # mail and HTTP: only the digest needs them
     if args.command == "digest" and args.send:
-        mail = digest.mail_settings()  # a missing setting is said before any work
+        mail = digest.mail_settings()  # a missing or malformed setting is said before any work
+    if args.command == "digest" and args.webhook is not None:
+        digest.webhook_url(args.webhook)
     as_of = args.as_of
     if args.as_seen:
         db = args.db or store.default_path()
@@ -245,13 +254,13 @@ def _report(args: argparse.Namespace) -> int:
         if unknown:
             known = ", ".join(sorted(row["cycle"] for row in queries.rows(con, "cycles", as_of=review.as_of))) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
-        if args.command == "digest" and (args.send or args.webhook):
+        if args.command == "digest" and (args.send or args.webhook is not None):
             data = report.report(review, args.as_seen)  # every query once, for the e-mail and the webhook alike
             if args.send:
                 digest.send(digest.message(review, mail, data), mail)
                 print(f"Sent the digest to {', '.join(mail.to)} through {mail.host}:{mail.port}.")
-            if args.webhook:
-                digest.post(args.webhook, digest.summary(data))
+            if args.webhook is not None:
+                digest.post(digest.webhook_url(args.webhook), digest.summary(data))
                 print("Posted the summary to the webhook.")
             return 0
         text = (report.as_json(review, args.as_seen) if getattr(args, "format", "") == "json"

@@ -25,6 +25,12 @@ def read_source(source: str) -> Workbook:
         from okra_dash.source import demo
 
         return demo.workbook()
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise SourceError(f"The source path {shown} is not UTF-8 text; rename that folder or file to plain text "
+                          "and sync again.") from None
     path = Path(source)
     if path.is_dir():
         return read_csv_folder(path)

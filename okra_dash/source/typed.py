@@ -19,15 +19,16 @@ SERIAL_EPOCH = dt.date(1899, 12, 30)
 # symbol (ESC as ␛, BEL as ␇), so the cell still reads as typed. Tabs and line breaks stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # NUL is dropped: it is never meant, and DuckDB cannot store it.
-_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0: None, 0x7F: "\u2421"} \
-    | {code: "\ufffd" for code in range(0x80, 0xA0)}
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)} \
+    | {0: None, 0x7F: "\u2421"} | {code: "\ufffd" for code in range(0x80, 0xA0)}
 
 
 def printable(raw: str) -> str:
-    """Text with control characters replaced by visible symbols (line breaks and tabs kept, NUL dropped)."""
+    """Text with control characters replaced by visible symbols (line breaks and tabs kept, NUL dropped);
+    a Windows (CR LF) or old Mac (CR) line break is a line break."""
     if not _CONTROL.search(raw):
         return raw
-    return raw.replace("\r\n", "\n").translate(_PICTURES)
+    return raw.replace("\r\n", "\n").replace("\r", "\n").translate(_PICTURES)
 
 
 

@@ -9,8 +9,10 @@ a Percent for a percent-formatted number, a SheetError for #DIV/0!, an Uncompute
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
+import zipfile
 from pathlib import Path
 
 from okra_dash.errors import SourceError
@@ -86,13 +88,50 @@ def _rows(reader, target: str, parser_class) -> list[list[object]]:
     return rows
 
 
+# Strict Open XML names the same parts with other namespaces; openpyxl knows only the transitional ones.
+_STRICT = {b"http://purl.oclc.org/ooxml/spreadsheetml/main": b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships":
+               b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+           b"http://purl.oclc.org/ooxml/drawingml/main": b"http://schemas.openxmlformats.org/drawingml/2006/main"}
+# A part that inflates far past what XML compresses to is a zip bomb, not a workbook: refused before reading.
+MAX_RATIO = 100
+MAX_INFLATED = 64 * 2**20
+
+
+def _transitional(path: Path) -> str | io.BytesIO:
+    """The file to read: the path itself, or a Strict Open XML workbook with its namespaces made transitional."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_INFLATED and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise SourceError(f"The file {path} holds a part ({info.filename}) that unpacks to "
+                                  f"{info.file_size / 2**20:,.0f} MB from {info.compress_size / 2**20:,.1f} MB, far "
+                                  "more than a workbook's values need; okra-dash does not read it. Save the workbook "
+                                  "again from the spreadsheet program.")
+        try:
+            relations = archive.read("_rels/.rels")
+        except KeyError:
+            return str(path)
+        if b"purl.oclc.org/ooxml" not in relations:
+            return str(path)
+        copy = io.BytesIO()
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in archive.infolist():
+                data = archive.read(info)
+                if info.filename.endswith((".xml", ".rels")):
+                    for strict, transitional in _STRICT.items():
+                        data = data.replace(strict, transitional)
+                out.writestr(info, data)
+    copy.seek(0)
+    return copy
+
+
 def open_reader(path: Path):
     """openpyxl's reader with the workbook, shared strings and styles read, but no sheet touched yet
     (its read-only worksheets would parse each sheet on opening, so one damaged sheet would fail all)."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
 
-    reader = ExcelReader(str(path), read_only=True, data_only=True)
+    reader = ExcelReader(_transitional(path), read_only=True, data_only=True)
     reader.read_manifest()
     reader.read_strings()
     reader.read_workbook()
@@ -114,6 +153,8 @@ def _read_tabs(path: Path, wanted) -> tuple[dict[str, list[list[object]]], dict[
         reader = open_reader(path)
         sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
                   if "chartsheet" not in rel.Type]
+    except SourceError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise SourceError(f"The file {path} cannot be opened as an .xlsx workbook ({_short(error)}).") from None
     parser_class = _parser_class()

@@ -26,10 +26,12 @@ from okra_dash.store.file import (
                                   health,
                                   problem,
                                   recorded_source,
+                                  shown,
+                                  usable,
                                   version,
 )
 from okra_dash.store.history import moment, replay, sync_seen_at
 
 __all__ = ["DEFAULT_DB", "Health", "NoDataError", "StoreError", "SyncResult", "connect", "default_path",
            "failures_path", "health", "moment", "pending_failures", "problem", "record_failure", "recorded_source",
-           "replay", "sync_seen_at", "version", "write"]
+           "replay", "shown", "sync_seen_at", "usable", "version", "write"]

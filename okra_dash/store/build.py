@@ -18,7 +18,7 @@ from okra_dash import queries
 from okra_dash.source.workbook import Workbook
 from okra_dash.store import history
 from okra_dash.store.failures import failures_path, pending_failures
-from okra_dash.store.file import SCHEMA_VERSION, StoreError, exclusive, first_line, health, refusal, sql_string
+from okra_dash.store.file import SCHEMA_VERSION, StoreError, exclusive, first_line, health, refusal, sql_string, usable
 
 if TYPE_CHECKING:  # a reader (report, dashboard) imports store without the parser and pandas
     from okra_dash.validate.parse import Parsed
@@ -61,7 +61,7 @@ def _write_problem(path: Path, error: BaseException) -> str:
 def write(book: Workbook, parsed: Parsed, path: Path, started: float,
           now: dt.datetime | None = None, progress=None) -> SyncResult:
     """Store a parsed workbook as the new complete database at path, atomically; raises StoreError."""
-    path = Path(path)
+    path = usable(path)
     say = progress or (lambda step: None)
     now = now or dt.datetime.now().replace(microsecond=0)
     try:

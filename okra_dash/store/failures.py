@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from okra_dash.store.file import default_path, exclusive
+from okra_dash.store.file import StoreError, default_path, exclusive, usable
 
 
 def failures_path(path: Path) -> Path:
@@ -17,7 +17,10 @@ def failures_path(path: Path) -> Path:
 def record_failure(path: Path, source: str, error: str, now: dt.datetime | None = None) -> bool:
     """Note a failed sync beside the database; False when even that cannot be written (the
     sentence is still shown; a read-only or full disk must not hide the first failure)."""
-    path = Path(path)
+    try:
+        path = usable(path)
+    except StoreError:
+        return False  # the sync's own sentence already says what is wrong with the path
     entry = {"synced_at": (now or dt.datetime.now().replace(microsecond=0)).isoformat(), "source": source,
              "error": error}
     try:

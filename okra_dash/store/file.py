@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +106,51 @@ def default_path() -> Path:
     return Path(os.environ.get("OKRA_DB") or DEFAULT_DB)
 
 
+def shown(path: object) -> str:
+    """A path as a person can read it, even one whose bytes are not UTF-8 (shown as \\xff)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+          (stat.S_ISSOCK, "a socket"))
+# A sync writes `.NAME.<32 hex>.tmp` beside the file, and keeps failures in `NAME.failures.jsonl`.
+_BESIDE = 39
+
+
+def usable(path: Path) -> Path:
+    """The file the database path names, symlinks followed (a sync replaces the link's target, never the
+    link); raises StoreError, in one sentence and without opening it, for a path no command may use."""
+    path = Path(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreError(f"The database path {shown(path)} is not UTF-8 text; give --db (or $OKRA_DB) a path "
+                         "whose folder and file names are plain text.") from None
+    real = Path(os.path.realpath(path))
+    try:
+        limit = os.pathconf(real.parent if real.parent.exists() else "/", "PC_NAME_MAX")
+    except OSError:
+        limit = 255
+    if any(len(os.fsencode(part)) > limit for part in real.parts) or len(os.fsencode(real.name)) + _BESIDE > limit:
+        raise StoreError(f"The database path {shown(path)} has a name longer than the file system allows "
+                         f"({limit} bytes, and a sync needs {_BESIDE} more beside it); give --db (or $OKRA_DB) "
+                         "a shorter file name.")
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        return real
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            raise StoreError(f"The database path {shown(path)} is longer than the file system allows; give --db "
+                             "(or $OKRA_DB) a shorter path.") from None
+        raise StoreError(f"okra-dash cannot look at {shown(path)} ({error.strerror}).") from None
+    for test, kind in _KINDS:
+        if test(mode):
+            raise StoreError(f"{shown(path)} is {kind}, not a database file; okra-dash leaves it alone: give --db "
+                             "(or $OKRA_DB) a file path.")
+    return real
+
+
 @contextmanager
 def exclusive(path: Path):
     with open(f"{path}.lock", "a") as handle:
@@ -141,7 +188,7 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     The good path opens the file once and reads its schema version there; only a file that fails that
     is classified by health() for its sentence.
     """
-    path = Path(path or default_path())
+    path = usable(path or default_path())
     con = duckdb.connect(config=queries.READER_CONFIG)
     try:
         con.execute(f"ATTACH {sql_string(str(path))} AS okra (READ_ONLY)")

@@ -55,6 +55,20 @@ def calendar_cycle(name: str) -> tuple[dt.date, dt.date] | None:
     return first, after - dt.timedelta(days=1)
 
 
+def cycle_name(raw: str, *known: dict) -> str:
+    """Cycle names match case-insensitively: a calendar name is written 2026-Q1, any other as the Cycles tab
+    (or the first objective naming it) spells it."""
+    match = _CALENDAR_CYCLE.match(raw)
+    if match:
+        return f"{match.group(1)}-{match.group(2).upper()}{match.group(3)}"
+    folded = raw.casefold()
+    for names in known:
+        for name in names:
+            if name.casefold() == folded:
+                return name
+    return raw
+
+
 def _required(table: Table, row: int, cell: dict, columns: tuple[str, ...], reader,
               what: str) -> tuple | None:
     """The columns read with reader, or None (and one issue for the row) when one is bad or blank."""
@@ -101,7 +115,7 @@ def _cycles(book: Workbook, issues: Issues) -> tuple[dict[str, tuple[dt.date, dt
     if table is None:
         return defined, left_out
     for row, cell in table.records():
-        name = cells.text(cell["Cycle"])
+        name = cycle_name(cells.text(cell["Cycle"]), defined, left_out)
         if not _new_id(table, row, "Cycle", name, defined, "cycle name"):
             continue
         window = _required(table, row, cell, ("Start", "End"), cells.date, "the cycle")
@@ -147,7 +161,7 @@ def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
     left_out: dict[str, str] = {}
     for row, cell in table.records():
         objective_id = cells.text(cell["Objective ID"])
-        cycle = cells.text(cell["Cycle"])
+        cycle = cycle_name(cells.text(cell["Cycle"]), cycles, left_out_cycles)
         stream = cells.text(cell["Value stream"])
         if not _new_id(table, row, "Objective ID", objective_id, objectives, "Objective ID"):
             continue
@@ -166,7 +180,7 @@ def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
                     problem = (f"cycle '{cycle}' is neither a quarter like 2026-Q1, a half like 2026-H1, "
                                "nor defined in the Cycles tab")
                     kind = "unknown_cycle"
-                table.issue(row, "Cycle", cycle, problem + "; the objective was left out", kind)
+                table.issue(row, "Cycle", cell["Cycle"], problem + "; the objective was left out", kind)
                 left_out.setdefault(objective_id, f"Objectives row {row}: {problem}")
                 continue
             cycles[cycle] = window
