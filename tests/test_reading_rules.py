@@ -284,10 +284,13 @@ def test_a_defined_cycle_matches_in_any_case_and_keeps_the_cycles_tabs_spelling(
     assert issues_of(con) == []
 
 
-@pytest.mark.parametrize("typed,stored", [("Customers\nlove us", "Customers\nlove us"),
-                                          ("Customers\r\nlove us", "Customers\nlove us"),
-                                          ("Tab\there\r\nand \x1b[31mred", "Tab\there\nand ␛[31mred")])
-def test_line_breaks_and_tabs_in_text_stay_line_breaks(tmp_path, tabs, typed, stored):
+@pytest.mark.parametrize("typed,shown", [("Customers\nlove us", "Customers\nlove us"),
+                                         ("Customers\r\nlove us", "Customers\nlove us"),
+                                         ("Tab\there\r\nand \x1b[31mred", "Tab\there\nand ␛[31mred")])
+def test_text_is_stored_as_typed_and_shown_with_its_line_breaks_and_tabs(tmp_path, tabs, typed, shown):
+    from okra_dash.source.typed import printable
+
     tabs["Objectives"][1][3] = typed
     con = synced(tmp_path, tabs)
-    assert con.execute("SELECT objective FROM objectives WHERE objective_id = 'O1'").fetchone() == (stored,)
+    (stored,) = con.execute("SELECT objective FROM objectives WHERE objective_id = 'O1'").fetchone()
+    assert stored == typed and printable(stored) == shown

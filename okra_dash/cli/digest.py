@@ -26,6 +26,7 @@ from pathlib import Path
 from okra_dash.errors import DeliveryError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review
+from okra_dash.source.typed import printable
 from okra_dash.words import counted
 
 SECRETS = Path(".streamlit/secrets.toml")
@@ -97,7 +98,9 @@ def _chart_png(data: dict) -> bytes | None:
 
 def _html(data: dict, chart_cid: str | None) -> str:
     """The digest as a small HTML page: the headline, the chart, tables a mail client lays out."""
-    esc = html.escape
+    def esc(text: object) -> str:
+        return html.escape(printable(str(text)))
+
     now, before = data["headline"]["now"], data["headline"]["last week"]
     cycles = ", ".join(esc(c) for c in data["cycles"])
     seen = f", as seen on {esc(data['as_seen'].replace('T', ' '))}" if data.get("as_seen") else ""
@@ -180,7 +183,7 @@ _CHAT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def chat(text: str) -> str:
     """Sheet text for a chat message: shown as typed, never a mention, a ping or a link."""
-    return text.translate(_CHAT_ESCAPES).replace("](", "]\u2060(")
+    return printable(text).translate(_CHAT_ESCAPES).replace("](", "]\u2060(")
 
 
 def summary(data: dict) -> str:

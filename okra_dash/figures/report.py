@@ -9,6 +9,7 @@ import math
 import re
 
 from okra_dash.figures.review import Review
+from okra_dash.source.typed import printable
 from okra_dash.words import EMPTY_CELL, counted, format_number
 
 # Characters that would turn sheet text into markup mid-line; text never starts a line here.
@@ -105,15 +106,19 @@ def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
     }
 
 
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
 def as_json(review: Review, as_seen: dt.datetime | None = None) -> str:
     """One JSON object on one line (pipe it to `jq` to read it)."""
     # Strict JSON: a NaN or infinity would be a bug, never output (allow_nan=False raises instead).
-    return json.dumps(report(review, as_seen), ensure_ascii=False, allow_nan=False)
+    # Text as typed: json escapes C0 controls itself; DEL and C1 controls (a terminal's CSI) are escaped too.
+    return json.dumps(report(review, as_seen), ensure_ascii=False, allow_nan=False).translate(_JSON_CONTROLS)
 
 
 def md(text: object) -> str:
     """Sheet text as Markdown that shows exactly what was typed, never markup."""
-    flat = " ".join(str(text if text is not None else "").split())
+    flat = " ".join(printable(str(text if text is not None else "")).split())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", flat)).replace("<", "&lt;")
 
 
@@ -253,4 +258,4 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
     out += [f"- {md(i['tab'])} row {i['row']}, column {md(i['column']) or '–'}: “{md(i['value'])}”: {md(i['problem'])}"
             for i in issues[:DIGEST_LIMIT]] or ["- None: every cell could be read."]
     _more(issues, out)
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")

@@ -15,8 +15,9 @@ from okra_dash.words import format_number
 # Sheets and Excel count dates as days since 1899-12-30.
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 
-# Control characters never reach a terminal, digest or page: each is shown as its visible
-# symbol (ESC as ␛, BEL as ␇), so the cell still reads as typed. Tabs and line breaks stay.
+# Text is stored and given in JSON as typed; control characters never reach a terminal, digest or page:
+# there each is shown as its visible symbol (ESC as ␛, BEL as ␇), so the cell still reads as typed.
+# Tabs and line breaks stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # NUL is dropped: it is never meant, and DuckDB cannot store it.
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)} \

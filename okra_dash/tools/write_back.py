@@ -18,6 +18,7 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from okra_dash.errors import SourceError
 from okra_dash.source import google
+from okra_dash.source.typed import printable
 from okra_dash.tools import template
 from okra_dash.validate import cells
 
@@ -148,7 +149,7 @@ def _missing_row(kr: dict, gids: dict[str, int]) -> list[dict]:
 
 def _text(value: object) -> dict:
     # stringValue is never parsed as a formula, so whatever was typed stays text.
-    return {"userEnteredValue": {"stringValue": cells.text(value)}}
+    return {"userEnteredValue": {"stringValue": printable(cells.text(value))}}
 
 
 def _report_row(issue: dict, gids: dict[str, int]) -> list[dict]:

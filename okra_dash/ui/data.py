@@ -22,6 +22,7 @@ from okra_dash import queries, store
 from okra_dash.errors import SourceError
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
+from okra_dash.source.typed import printable
 from okra_dash.sync import sync
 
 DEFAULT_MAX_AGE_MIN = 60
@@ -73,9 +74,17 @@ def _frame(db: str, version: tuple, name: str, as_of: dt.date, cycles: tuple, th
     con = _connect(db, version, seen)  # version: part of the cache key, a new file means new results
     try:
         review = Review(con, as_of, thresholds, list(cycles))
-        return queries.frame(con, name, alone=True, **review.params, **dict(extra))
+        return _shown(queries.frame(con, name, alone=True, **review.params, **dict(extra)))
     finally:
         con.close()
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text as a page may show it: control characters as their visible symbols (stored as typed)."""
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda v: printable(v) if isinstance(v, str) else v)
+    return frame
 
 
 @dataclass(frozen=True)

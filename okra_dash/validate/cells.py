@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError, Uncomputed, printable
+from okra_dash.source.typed import SERIAL_EPOCH, Percent, SheetError, Uncomputed
 from okra_dash.words import format_number
 
 
@@ -49,10 +49,8 @@ def text(cell: object) -> str:
     """A cell as trimmed text; whole numbers lose their '.0' so IDs typed as numbers match."""
     if cell is None:
         return ""
-    if type(cell) is str and cell.isprintable():  # most cells: no control character to show (fast path)
-        return cell.strip()
-    if isinstance(cell, str):
-        return printable(cell).strip()
+    if isinstance(cell, str):  # kept as typed; printable() shows it wherever a person reads it
+        return cell.replace("\x00", "").strip()
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, (float, np.floating)):
@@ -65,7 +63,7 @@ def text(cell: object) -> str:
         return cell.isoformat(sep=" ")
     if isinstance(cell, (dt.date, dt.time)):
         return cell.isoformat()
-    return printable(str(cell)).strip()
+    return str(cell).replace("\x00", "").strip()
 
 
 def is_blank(cell: object) -> bool:
