@@ -264,3 +264,16 @@ def test_syncing_a_workbook_with_an_excel_dropdown_prints_no_library_warning(lib
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr
         assert "Warning" not in run.stderr and "warn(" not in run.stderr
+
+
+def test_add_week_refuses_to_write_inside_an_excel_table_and_says_how_to_add_the_weeks(tmp_path):
+    from openpyxl.worksheet.table import Table
+
+    path = tmp_path / "book.xlsx"
+    book = _book(title_rows=0)
+    book["Check-ins"].add_table(Table(displayName="CheckIns", ref="A1:H8"))  # room for two more weeks
+    book.save(path)
+    before = path.read_bytes()
+    with pytest.raises(SourceError, match=r"inside the Excel table CheckIns \(A1:H8\)"):
+        add_week(str(path), MONDAY)
+    assert path.read_bytes() == before

@@ -9,6 +9,7 @@ byte outside the edited row is copied as it was. What cannot be added safely is 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -57,6 +58,11 @@ def add_cells(path: Path, title: str, row: int, new: list[Cell]) -> None:
     part = sheet_part(path, title)
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)
+        for name, ref in _tables(archive, part):
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            if any(min_row <= row <= max_row and min_col <= cell.column <= max_col for cell in new):
+                raise SourceError(f"The new week headers of the '{title}' tab would fall inside the Excel table "
+                                  f"{name} ({ref}); type them into the table's header row by hand (it grows).")
     try:
         text = xml.decode("utf-8")
     except UnicodeDecodeError:
@@ -64,6 +70,28 @@ def add_cells(path: Path, title: str, row: int, new: list[Cell]) -> None:
                           "by hand.") from None
     edited = _edit(text, title, row, new)
     _replace_member(path, part, edited.encode("utf-8"))
+
+
+def _tables(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(name, range) of each Excel table (ListObject) on the sheet."""
+    folder, _, name = part.rpartition("/")
+    try:
+        rels = archive.read(f"{folder}/_rels/{name}.rels").decode("utf-8")
+    except KeyError:
+        return []
+    found = []
+    for target in re.findall(r'Target="([^"]+)"[^>]*Type="[^"]*/table"|Type="[^"]*/table"[^>]*Target="([^"]+)"', rels):
+        target = next(t for t in target if t)
+        path = posixpath.normpath(posixpath.join(folder, target)) if not target.startswith("/") else target[1:]
+        try:
+            xml = archive.read(path).decode("utf-8")
+        except KeyError:
+            continue
+        head = re.search(r"<(?:[\w.-]+:)?table\b[^>]*>", xml)
+        ref = _attr(head.group(0), "ref") if head else None
+        if ref:
+            found.append((_attr(head.group(0), "displayName") or path, ref))
+    return found
 
 
 def _occupied_by_merge(text: str, row: int, new: list[Cell]) -> str | None:
