@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from bench.generate import write as write_tabs
 from okra_dash import store
 from okra_dash.figures.review import Review
 from okra_dash.sync import sync
-from okra_dash.tools.generate import write as write_tabs
 
 DATA = Path(__file__).parent / "data"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -79,7 +79,7 @@ def mixed_db(tmp_path: Path) -> Path:
     """A generated workbook of two and a half quarters (300 KRs from Jan 5, 2026), synced: weeks missed, health
     KRs of both types, a KR whose Target is its Start, and a value stream of health KRs only (Run the hotline,
     2026-Q2, checked in the weeks of Mar 30 and Apr 6)."""
-    from okra_dash.tools import generate
+    from bench import generate
     from okra_dash.words import HEALTH_TYPES
 
     book = generate.generate(300, 26, seed=3)

@@ -21,9 +21,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from okra_dash import store
 from okra_dash.errors import SourceError
+from okra_dash.sheet_tools.add_week import add_week
+from okra_dash.sheet_tools.xlsx_part import sheet_part
 from okra_dash.sync import sync
-from okra_dash.tools.add_week import add_week
-from okra_dash.tools.xlsx_part import sheet_part
 from tests.conftest import REVIEW, read_tabs, write_csv_folder
 
 MONDAY = dt.date(2026, 2, 2)  # past the review workbook's last week (2026-W05)

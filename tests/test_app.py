@@ -162,7 +162,7 @@ def test_the_retrospective_charts_every_team_on_request_when_there_are_many(tmp_
     streams' chart and the table of every key result are there either way."""
     import pyarrow as pa
 
-    from okra_dash.tools import generate
+    from bench import generate
 
     db = tmp_path / "okra.duckdb"
     sync(str(generate.write(generate.generate(1500, 20), tmp_path / "book")), db)

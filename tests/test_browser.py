@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
+from bench import browser as bench_browser
 from okra_dash.source import demo
 from okra_dash.sync import sync
-from okra_dash.tools import bench_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLIER_SYNC = dt.datetime.combine(dt.date.today() - dt.timedelta(days=7), dt.time(9, 0))

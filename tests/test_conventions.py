@@ -76,7 +76,7 @@ def test_the_import_contracts_catch_a_wrong_import(tmp_path, module, line, broke
 
 def test_the_core_imports_no_streamlit_or_altair():
     code = ("import sys, okra_dash.cli.main, okra_dash.sync, okra_dash.figures.report, okra_dash.source.google,"
-            " okra_dash.source.demo, okra_dash.tools.write_back;"
+            " okra_dash.source.demo, okra_dash.sheet_tools.write_back;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

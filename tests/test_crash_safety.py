@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from bench import generate
 from okra_dash import store
 from okra_dash.sync import sync
-from okra_dash.tools import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 # (step the sync announces, the longest random wait after it before the kill, in seconds)

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from bench import generate
+from bench.run import api_answers, exponent, sync_payload
 from okra_dash.sync import sync
-from okra_dash.tools import generate
-from okra_dash.tools.bench import api_answers, exponent, sync_payload
 from tests.conftest import review_of
 from tests.fake_sheets import KEY
 
@@ -50,7 +50,7 @@ def test_the_generated_workbook_keeps_the_focus_rule_and_has_both_modes_and_all_
 
 @pytest.mark.parametrize("out", ["book.xlsx", "book"], ids=["xlsx", "csv-folder"])
 def test_generate_writes_an_xlsx_or_a_csv_folder_that_syncs(tmp_path, out):
-    from okra_dash.cli.main import main
+    from bench.__main__ import main
 
     assert main(["generate", "--krs", "200", "--weeks", "26", "--out", str(tmp_path / out)]) == 0
     result = sync(str(tmp_path / out), tmp_path / "okra.duckdb")
@@ -59,7 +59,7 @@ def test_generate_writes_an_xlsx_or_a_csv_folder_that_syncs(tmp_path, out):
 
 
 def test_the_benchmark_prints_its_table_for_a_small_size(tmp_path):
-    from okra_dash.tools import bench
+    from bench import run as bench
 
     text = bench.run([40, 80], 13, 1, False, tmp_path)
     assert "| 40 × 13 | 520 |" in text and "| 80 × 13 | 1,040 |" in text
@@ -88,7 +88,7 @@ def test_the_growth_exponent_is_the_slope_between_the_two_largest_sizes():
 def test_the_browser_benchmark_times_both_apps_in_chromium(tmp_path):
     import shutil
 
-    from okra_dash.tools import bench_browser
+    from bench import browser as bench_browser
 
     if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
         pytest.skip("Debian's chromium is not installed")
@@ -107,7 +107,7 @@ def test_streamlit_run_from_the_checkout_skips_the_full_garbage_collection_after
     import subprocess
     import sys
 
-    from okra_dash.tools.bench import CHECKOUT
+    from bench.run import CHECKOUT
 
     code = ("from streamlit import config; config.get_config_options(force_reparse=True); "
             "print(config.get_option('runner.postScriptGC'))")

@@ -20,9 +20,9 @@ import pytest
 from okra_dash import queries
 from okra_dash.cli.main import main
 from okra_dash.figures.review import Review
+from okra_dash.sheet_tools import template, write_back
+from okra_dash.sheet_tools.add_week import add_week
 from okra_dash.sync import sync
-from okra_dash.tools import template, write_back
-from okra_dash.tools.add_week import add_week
 from okra_dash.validate.advice import FIXES
 from tests.conftest import REVIEW, read_tabs, write_csv_folder
 from tests.fake_sheets import KEY

@@ -94,26 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
     week_cmd.add_argument("--source", required=True)
     week_cmd.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (default: today)")
 
-    gen_cmd = commands.add_parser("generate", help="write a synthetic workbook of any size",
-                                  description="Write a realistic synthetic workbook (.xlsx when --out ends in "
-                                              ".xlsx, else a folder of CSV files) for benchmarks and trials.")
-    gen_cmd.add_argument("--krs", type=int, required=True, help="number of key results")
-    gen_cmd.add_argument("--weeks", type=int, default=52, help="weeks of check-ins (default 52)")
-    gen_cmd.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    gen_cmd.add_argument("--out", type=Path, required=True, help="an .xlsx path or a folder")
-
-    bench_cmd = commands.add_parser("bench", help="time sync, report and pages at several sizes",
-                                    description="Measure sync, report and page times and a sync's peak memory "
-                                                "for generated workbooks, against the pyarrow floor.")
-    bench_cmd.add_argument("--sizes", default="100,1000,10000", help="KR counts, comma-separated")
-    bench_cmd.add_argument("--weeks", type=int, default=52)
-    bench_cmd.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is shown")
-    bench_cmd.add_argument("--huge", action="store_true", help="also sync a 10-million-cell workbook once")
-    bench_cmd.add_argument("--history", action="store_true",
-                           help="also sync a 1,000-KR workbook 100 times with a few changes: how the history grows")
-    bench_cmd.add_argument("--browser", action="store_true",
-                           help="also time the dashboard in Chromium against a trivial six-page app")
-    bench_cmd.add_argument("--out", type=Path, default=None, help="keep the generated files here")
     return parser
 
 
@@ -139,26 +119,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "sync":
             return _sync(args)
-        if args.command == "generate":
-            return _generate(args)
         if args.command == "template":
-            from okra_dash.tools import template
+            from okra_dash.sheet_tools import template
 
             print(f"Wrote the template to {template.write_xlsx(args.out)}.")
             return 0
         if args.command == "init-sheet":
-            from okra_dash.tools import write_back
+            from okra_dash.sheet_tools import write_back
 
             print(write_back.init_sheet(args.title, args.share_with))
             return 0
         if args.command == "add-week":
             return _add_week(args.source, args.today)
-        if args.command == "bench":
-            from okra_dash.tools import bench
-
-            print(bench.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out,
-                            args.history, args.browser))
-            return 0
         return _report(args)
     except (SourceError, UsageError, store.NoDataError, store.StoreError, DeliveryError) as error:
         print(f"okra-dash: {printable(str(error))}", file=sys.stderr)
@@ -172,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _add_week(source: str, today: dt.date | None = None) -> int:
-    from okra_dash.tools.add_week import add_week
+    from okra_dash.sheet_tools.add_week import add_week
 
     added = add_week(source, today)
     print(f"Added the week columns {', '.join(week.isoformat() for week in added)}." if added
@@ -206,7 +178,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _write_back(key: str, db: Path) -> None:
     from okra_dash.figures import report
-    from okra_dash.tools import write_back
+    from okra_dash.sheet_tools import write_back
 
     con = store.connect(db)
     try:
@@ -220,14 +192,6 @@ def _write_back(key: str, db: Path) -> None:
     written = write_back.write_back(key, issues, gids, missing=missing)
     also = f" and {counted(len(missing), 'missing check-in')} of last full week" if missing else ""
     print(f"Wrote {counted(written, 'data issue')}{also} to the '{write_back.REPORT_TAB}' tab.")
-
-
-def _generate(args: argparse.Namespace) -> int:
-    from okra_dash.tools import generate
-
-    out = generate.write(generate.generate(args.krs, args.weeks, args.seed), args.out)
-    print(f"Wrote {args.krs:,} key results × {args.weeks} weeks to {out}.")
-    return 0
 
 
 def _report(args: argparse.Namespace) -> int:

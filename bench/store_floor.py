@@ -5,7 +5,7 @@ the tables of an already synced file (the workbook and its history), copied as t
 validating. Then it swaps the file in, as a sync does. `bench` times it, plus the real `report` process,
 against the pandas peer: what the command line cannot go below, however fast reading and validating become.
 
-Run: python okra_dash/tools/store_floor.py SYNCED.duckdb NEW.duckdb
+Run: python bench/store_floor.py SYNCED.duckdb NEW.duckdb
 """
 
 import os

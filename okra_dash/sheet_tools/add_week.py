@@ -157,8 +157,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _xlsx(path: Path, today: dt.date) -> list[dt.date]:
+    from okra_dash.sheet_tools import xlsx_part
     from okra_dash.source import xlsx
-    from okra_dash.tools import xlsx_part
 
     named, broken = xlsx.read_tabs(path, lambda title: canonical(title) == "check-ins")
     if broken:
@@ -178,7 +178,7 @@ def _google(key: str, today: dt.date) -> list[dt.date]:
     """One read of the Check-ins tab (dates as serial numbers, as sync reads them), one batchUpdate."""
     from gspread.utils import absolute_range_name
 
-    from okra_dash.tools import write_back
+    from okra_dash.sheet_tools import write_back
 
     gc = write_back.client()
     email = getattr(gc, "service_account_email", None)

@@ -17,9 +17,9 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from okra_dash.errors import SourceError
+from okra_dash.sheet_tools import template
 from okra_dash.source import google
 from okra_dash.source.typed import printable
-from okra_dash.tools import template
 from okra_dash.validate import cells
 
 WRITE_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file"]

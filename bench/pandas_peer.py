@@ -4,7 +4,7 @@ It reads the same CSV folder and computes each key result's current value, progr
 count as of a date, validating nothing and storing nothing, and prints a few totals. `bench` times it as a
 whole process, as cron would run it, alternating with okra-dash.
 
-Run: python okra_dash/tools/pandas_peer.py FOLDER YYYY-MM-DD
+Run: python bench/pandas_peer.py FOLDER YYYY-MM-DD
 """
 
 import sys

@@ -1,4 +1,4 @@
-"""`python -m okra_dash bench`: how fast a sync, the report and every page are, and a sync's memory.
+"""`python -m bench`: how fast a sync, the report and every page are, and a sync's memory.
 
 For each size it generates a workbook, shapes it as the Sheets API's grid-data answer (JSON
 text, the network left out) and times, as the median of --repeat runs: the sync from that
@@ -25,15 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import generate
 from okra_dash import store
 from okra_dash.figures import report
 from okra_dash.figures.review import Review
 from okra_dash.source import google, grid
 from okra_dash.sync import sync
-from okra_dash.tools import generate
 
 # The benchmark runs from a checkout: it times app.py, which is not part of the installed package.
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[1]
 KEY = "bench"
 PAGES = ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality")
 HUGE_CELLS = 10_000_000
@@ -148,8 +148,8 @@ def cli_against_peer(folder: Path, db: Path, as_of: dt.date, repeat: int) -> dic
 
 def _in_fresh_process(function: str, *args: object):
     """Call bench.<function>(*args) in a new Python process, as a command-line run would be."""
-    code = (f"import json, sys; from okra_dash.tools import bench; "
-            f"print(json.dumps(bench.{function}(*json.loads(sys.argv[1]))))")
+    code = (f"import json, sys; from bench import run; "
+            f"print(json.dumps(run.{function}(*json.loads(sys.argv[1]))))")
     out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=CHECKOUT, check=True,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(CHECKOUT)})
     return json.loads(out.stdout)
@@ -285,9 +285,9 @@ def table(rows: list[dict]) -> str:
 
 def browser_lines(db: Path, workdir: Path) -> list[str]:
     """The dashboard in Chromium against a trivial six-page app, as ratios (bench_browser)."""
-    from okra_dash.tools import bench_browser
+    from bench import browser
 
-    timed = bench_browser.against_trivial(db, workdir)
+    timed = browser.against_trivial(db, workdir)
     okra, trivial = timed["okra"], timed["trivial"]
     names = {"first_page_s": "first page after `streamlit run`", "fresh_session_s": "fresh browser session",
              "switch_s": "page switch (median)", "first_visit_s": "a page's first visit (slowest)"}
@@ -303,6 +303,7 @@ def compile_checkout() -> None:
     here) every process timed would otherwise compile okra-dash's modules again (about 0.07 s of a sync process), a
     cost that an installed okra-dash, and the peer's pandas, never pay."""
     compileall.compile_dir(CHECKOUT / "okra_dash", quiet=1)
+    compileall.compile_dir(CHECKOUT / "bench", quiet=1)
     compileall.compile_file(CHECKOUT / "app.py", quiet=1)
 
 

@@ -152,7 +152,7 @@ def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: in
 
 def against_trivial(db: Path, workdir: Path, sessions: int = 5, rounds: int = 3, starts: int = 3) -> dict[str, dict]:
     """okra-dash on the database at db, and the trivial app, measured turn about."""
-    from okra_dash.tools.bench import CHECKOUT
+    from bench.run import CHECKOUT
 
     nav = [("Weekly review", "Weekly review"), ("Value streams", "Value streams"),
            ("Stalled KRs", "Stalled key results"), ("Champions", "A champion's list"),

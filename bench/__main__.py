@@ -1,0 +1,44 @@
+"""`python -m bench`: time sync, report and the pages; `python -m bench generate`: write a synthetic workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Measure sync, report and page times and "
+                                     "a sync's peak memory for generated workbooks, against the pyarrow floor.")
+    commands = parser.add_subparsers(dest="command")
+    gen = commands.add_parser("generate", help="write a synthetic workbook of any size",
+                              description="Write a realistic synthetic workbook (.xlsx when --out ends in .xlsx, "
+                                          "else a folder of CSV files) for benchmarks and trials.")
+    gen.add_argument("--krs", type=int, required=True, help="number of key results")
+    gen.add_argument("--weeks", type=int, default=52, help="weeks of check-ins (default 52)")
+    gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    gen.add_argument("--out", type=Path, required=True, help="an .xlsx path or a folder")
+    parser.add_argument("--sizes", default="100,1000,10000", help="KR counts, comma-separated")
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is shown")
+    parser.add_argument("--huge", action="store_true", help="also sync a 10-million-cell workbook once")
+    parser.add_argument("--history", action="store_true",
+                        help="also sync a 1,000-KR workbook 100 times with a few changes: how the history grows")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the dashboard in Chromium against a trivial six-page app")
+    parser.add_argument("--out", type=Path, default=None, help="keep the generated files here")
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        from bench import generate
+
+        out = generate.write(generate.generate(args.krs, args.weeks, args.seed), args.out)
+        print(f"Wrote {args.krs:,} key results × {args.weeks} weeks to {out}.")
+        return 0
+    from bench import run
+
+    print(run.run([int(n) for n in args.sizes.split(",")], args.weeks, args.repeat, args.huge, args.out,
+                  args.history, args.browser))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

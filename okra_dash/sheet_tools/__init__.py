@@ -1,0 +1,1 @@
+"""What okra-dash writes for the people who fill in the sheet: the template, add-week and write-back."""
