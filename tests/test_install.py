@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -21,9 +22,15 @@ def test_a_fresh_install_gives_a_working_okra_dash_command(tmp_path):
     assert "okra_dash/ui/pages/stalled.py" in names
     assert "okra_dash/ui/favicon.svg" in names  # the tab's icon (app.py gives its path to set_page_config)
 
-    # A new virtualenv that sees this machine's pinned dependencies but not the checkout.
+    # A new virtualenv that sees the pinned dependencies of the environment running the tests (a virtualenv of
+    # its own, or the system's), but not the checkout: its site-packages joins the path as a plain directory,
+    # so the editable install's own .pth file there is not read.
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    running = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    site = subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "running-environment.pth").write_text("\n".join(sorted(running)) + "\n")
     subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True,
                    capture_output=True)
     elsewhere = tmp_path / "elsewhere"
