@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Measure sync, report and page times and "
                                      "a sync's peak memory for generated workbooks, against the pyarrow floor.")
     commands = parser.add_subparsers(dest="command")
@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true",
                         help="also time the dashboard in Chromium against a trivial six-page app")
     parser.add_argument("--out", type=Path, default=None, help="keep the generated files here")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.command == "generate":
         from bench import generate
 

@@ -11,3 +11,7 @@ class UsageError(Exception):
 
 class DeliveryError(Exception):
     """The digest could not be delivered; the message is one sentence, free of credentials."""
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used (a malformed secrets file, a number that is not one); one sentence."""

@@ -56,3 +56,8 @@ def format_number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.{SIGNIFICANT_DIGITS}g}"
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percent, as every page and digest shows it ("45%"), or "–" when there is none."""
+    return "–" if value is None or value != value else f"{value:.0%}"

@@ -81,7 +81,7 @@ NAMED = [
              "stream_progress(progress_clamped) AS median(progress_clamped);", "stream progress: mean becomes median"),
     Mutation("okra_dash/source/typed.py", "scaleb(2)", "scaleb(1)", "percent cells shifted by one place"),
     Mutation("okra_dash/validate/cells.py", r"(?:,\d{3})+", r"(?:,\d{2,3})+", "thousands separator: 2 digits allowed"),
-    Mutation("okra_dash/cli/digest.py", '_CHAT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})',
+    Mutation("okra_dash/digest.py", '_CHAT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})',
              "_CHAT_ESCAPES = str.maketrans({})", "chat summary without Slack's escapes (<!channel> pings)"),
     Mutation("okra_dash/ui/text.py", '_STREAMLIT_MARKUP = str.maketrans({":": "&#58;", "$": "&#36;"})',
              "_STREAMLIT_MARKUP = str.maketrans({})", "Streamlit's Markdown unescaped ($math$, :emoji:, :red[])"),

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from okra_dash import queries, store
-from okra_dash.cli.main import build_parser
-from okra_dash.figures.review import REVIEW_WORDS, Review, Thresholds
+from okra_dash.figures.review import REVIEW_WORDS, Review
 from okra_dash.words import ACTION_STATUSES, BANDS, KR_TYPES, MODES, STALL_REASONS, STATUSES, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,26 +82,12 @@ def test_the_core_imports_no_streamlit_or_altair():
 
 
 def test_the_dashboard_escapes_sheet_text_for_streamlits_markdown():
-    """report.md escapes CommonMark for the Markdown digest; Streamlit's Markdown also reads $math$, :emoji:,
-    :material/icons: and :red[colours], so the dashboard's code uses ui.text.md, never report.md directly."""
-    direct_use = re.compile(r"from okra_dash\.figures\.report import [^\n]*\bmd\b|report\.md\(")
+    """digest.md escapes CommonMark for the Markdown digest; Streamlit's Markdown also reads $math$, :emoji:,
+    :material/icons: and :red[colours], so the dashboard's code uses ui.text.md, never digest.md directly."""
+    direct_use = re.compile(r"from okra_dash\.digest import [^\n]*\bmd\b|digest\.md\(")
     direct = [str(path.relative_to(ROOT)) for path in [ROOT / "app.py", *(ROOT / "okra_dash" / "ui").rglob("*.py")]
               if path.name != "text.py" and direct_use.search(path.read_text(encoding="utf-8"))]
     assert direct == []
-
-
-def test_every_command_has_help_and_a_readme_mention():
-    readme = (ROOT / "README.md").read_text()
-    commands = build_parser()._subparsers._group_actions[0].choices
-    for name, parser in commands.items():
-        assert parser.description, name
-        assert f"python -m okra_dash {name}" in readme, name
-
-
-def test_every_threshold_is_a_report_option_and_in_the_readme():
-    readme = (ROOT / "README.md").read_text()
-    for name in Thresholds.names():
-        assert f"--{name.replace('_', '-')}" in readme, name
 
 
 SHOWN_WORDS = [*STATUSES, *STALL_REASONS, *MODES, *ACTION_STATUSES, *THEMES, *KR_TYPES, *(band for band, _ in BANDS)]

@@ -12,6 +12,7 @@ from pathlib import Path
 import gspread
 import pytest
 
+from okra_dash import settings
 from okra_dash.errors import SourceError
 from okra_dash.source import google
 from okra_dash.sync import sync
@@ -76,7 +77,7 @@ def test_an_unknown_sheet_says_there_is_no_such_sheet(fake, credentials, tmp_pat
 def test_no_credentials_anywhere_says_where_to_put_them(tmp_path, monkeypatch):
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(google, "SECRETS_FILES", (tmp_path / ".streamlit/secrets.toml",))
+    monkeypatch.setattr(settings, "SECRETS_FILES", (tmp_path / ".streamlit/secrets.toml",))
     with pytest.raises(SourceError, match=r"No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS"):
         sync(KEY, tmp_path / "okra.duckdb")
 
@@ -89,7 +90,7 @@ def test_credentials_can_come_from_streamlit_secrets(fake, tmp_path, monkeypatch
     secrets.write_text("\n".join(lines) + "\n")
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     monkeypatch.setenv("OKRA_SHEETS_API_ROOT", fake.root)
-    monkeypatch.setattr(google, "SECRETS_FILES", (secrets,))
+    monkeypatch.setattr(settings, "SECRETS_FILES", (secrets,))
     sync(KEY, tmp_path / "okra.duckdb")
     assert len(fake.requests) == 2
 
@@ -115,7 +116,7 @@ def use_secrets(tmp_path, monkeypatch, text: str) -> Path:
     secrets.parent.mkdir(exist_ok=True)
     secrets.write_text(text)
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    monkeypatch.setattr(google, "SECRETS_FILES", (secrets,))
+    monkeypatch.setattr(settings, "SECRETS_FILES", (secrets,))
     return secrets
 
 

@@ -311,12 +311,12 @@ def test_the_champions_page_shows_rewritten_weeks_and_late_teams(synced, monkeyp
 
 
 def test_the_digests_list_the_values_typed_over_after_their_week(synced):
-    from okra_dash.cli import digest
+    from okra_dash import digest
 
     db, _, _ = synced
     review = Review(store.connect(db), dt.date(2026, 2, 10))
     data = report.report(review)
-    text = report.as_markdown(review, data)
+    text = digest.as_markdown(review, data)
     section = text.split("Past weeks changed after they ended\n")[1].split("\n\n")[1]
     assert section.splitlines() == ["- KR-A, week of 2026-01-05: 10 → 15 (seen 2026-01-27 09:00)",
                                     "- KR-C, week of 2026-01-05: 12 → (empty) (seen 2026-01-27 09:00)"]

@@ -50,14 +50,14 @@ def test_a_target_changed_after_the_cycle_started_is_a_moved_target(tmp_path, ta
 
 def test_a_large_moved_target_reads_with_every_digit_in_the_digest(tmp_path, tabs):
     """Python's :g wrote 1200000 as 1.2e+06 and cut 1234567 to 1.23457e+06, so a move of one unit read as none."""
-    from okra_dash.figures import report
+    from okra_dash import digest
 
     sync_with_target(tmp_path, tabs, "1,234,567", Q1_START)
     sync_with_target(tmp_path, tabs, "1234568", dt.datetime(2026, 1, 20, 9))
     review = Review(store.connect(tmp_path / "okra.duckdb"), dt.date(2026, 1, 31))
-    section = report.as_markdown(review).split("Targets moved mid-cycle\n")[1].split("\n\n")[1]
+    section = digest.as_markdown(review).split("Targets moved mid-cycle\n")[1].split("\n\n")[1]
     assert section.splitlines()[0].endswith(": 1234567 → 1234568 (seen 2026-01-20)")
-    assert [report.number(value) for value in (0.1 + 0.2, 2500000.0, 12.5, None)] == ["0.3", "2500000", "12.5",
+    assert [digest.number(value) for value in (0.1 + 0.2, 2500000.0, 12.5, None)] == ["0.3", "2500000", "12.5",
                                                                                       "(empty)"]
 
 

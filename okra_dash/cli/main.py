@@ -1,15 +1,16 @@
-"""The command line: a thin layer over sync(), Review and the report."""
+"""The command line: one short function per command over sync(), Review, the report and the digest."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from okra_dash import queries, store
-from okra_dash.errors import DeliveryError, SourceError, UsageError
+from okra_dash import settings, store
+from okra_dash.errors import DeliveryError, SettingsError, SourceError, UsageError
 from okra_dash.figures import report
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
@@ -117,50 +118,27 @@ def _review_options(command: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "sync":
-            return _sync(args)
-        if args.command == "template":
-            from okra_dash.sheet_tools import template
-
-            print(f"Wrote the template to {template.write_xlsx(args.out)}.")
-            return 0
-        if args.command == "init-sheet":
-            from okra_dash.sheet_tools import write_back
-
-            print(write_back.init_sheet(args.title, args.share_with))
-            return 0
-        if args.command == "add-week":
-            return _add_week(args.source, args.today)
-        return _report(args)
-    except (SourceError, UsageError, store.NoDataError, store.StoreError, DeliveryError) as error:
+        return COMMANDS[args.command](args)
+    except (SourceError, UsageError, SettingsError, store.NoDataError, store.StoreError, DeliveryError) as error:
         print(f"okra-dash: {printable(str(error))}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug: still one sentence (a traceback could print a webhook's secret path)
-        if os.environ.get("OKRA_DEBUG"):
+        if settings.debug():
             raise
         print(f"okra-dash: the command stopped on an unexpected {type(error).__name__} (a bug in okra-dash); "
               "run it again with OKRA_DEBUG=1 to see where, and report it.", file=sys.stderr)
         return 1
 
 
-def _add_week(source: str, today: dt.date | None = None) -> int:
-    from okra_dash.sheet_tools.add_week import add_week
+def sync_command(args: argparse.Namespace) -> int:
+    from okra_dash.sync import sync  # the parser and numpy: only a sync needs them
 
-    added = add_week(source, today)
-    print(f"Added the week columns {', '.join(week.isoformat() for week in added)}." if added
-          else "This week's column is already there.")
-    return 0
-
-
-def _sync(args: argparse.Namespace) -> int:
-    from okra_dash.sync import sync  # the parser and pandas: only a sync needs them
-
-    db = args.db or store.default_path()
+    db = settings.database(args.db)
     key = google_sheet_key(args.source)
     if args.write_back and not key:
         raise SourceError("--write-back writes a tab into a Google Sheet: give a Google Sheet as --source.")
     if args.add_week:
-        _add_week(args.source)
+        add_week_command(args)
     say = (lambda step: print(f"{step}…", file=sys.stderr, flush=True)) if args.verbose else None
     result = sync(args.source, db, progress=say)
     if result.moved_aside:
@@ -177,59 +155,95 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _write_back(key: str, db: Path) -> None:
-    from okra_dash.figures import report
     from okra_dash.sheet_tools import write_back
 
-    con = store.connect(db)
-    try:
+    with store.connect(db) as con:
         review = Review(con, dt.date.today())
-        issues = report.records(review.rows("issues"))
-        missing = report.records(review.rows("missing_cells"))
-        gids = dict(con.execute("SELECT tab, gid FROM source_tabs").fetchall())
-    finally:
-        con.close()
+        issues, missing = report.records(review.rows("issues")), report.records(review.rows("missing_cells"))
+        gids = {row["tab"]: row["gid"] for row in review.rows("source_tabs")}
     print("Write-back is on: okra-dash asked Google for write access to the sheet.")
     written = write_back.write_back(key, issues, gids, missing=missing)
     also = f" and {counted(len(missing), 'missing check-in')} of last full week" if missing else ""
     print(f"Wrote {counted(written, 'data issue')}{also} to the '{write_back.REPORT_TAB}' tab.")
 
 
-def _report(args: argparse.Namespace) -> int:
+@contextmanager
+def _review(args: argparse.Namespace) -> Iterator[Review]:
+    """The review the options ask for: the synced data (or, with --as-seen, the workbook a past sync saw) as of
+    the date, for the cycles and with the thresholds given; every refusal one sentence."""
     thresholds = Thresholds(**{name: getattr(args, name) for name in Thresholds.names()})
     problem = thresholds.problem()
     if problem:
         raise UsageError(problem[0].upper() + problem[1:])
-    if args.command == "digest":
-        from okra_dash.cli import digest  # mail and HTTP: only the digest needs them
-    if args.command == "digest" and args.send:
-        mail = digest.mail_settings()  # a missing or malformed setting is said before any work
-    if args.command == "digest" and args.webhook is not None:
-        digest.webhook_url(args.webhook)
-    as_of = args.as_of
+    db = settings.database(args.db)
     if args.as_seen:
-        db = args.db or store.default_path()
         con = store.replay(db, store.sync_seen_at(db, args.as_seen)[0])
-        as_of = as_of or args.as_seen.date()
     else:
-        con = store.connect(args.db)
+        con = store.connect(db)
     try:
-        review = Review(con, as_of, thresholds, args.cycle)
+        review = Review(con, args.as_of or (args.as_seen.date() if args.as_seen else None), thresholds, args.cycle)
         unknown = review.unknown_cycles()
         if unknown:
-            known = ", ".join(sorted(row["cycle"] for row in queries.rows(con, "cycles", as_of=review.as_of))) or "none"
+            known = ", ".join(sorted(row["cycle"] for row in review.rows("cycles"))) or "none"
             raise UsageError(f"There is no cycle '{unknown[0]}' in the synced workbook (its cycles: {known}).")
-        if args.command == "digest" and (args.send or args.webhook is not None):
-            data = report.report(review, args.as_seen)  # every query once, for the e-mail and the webhook alike
-            if args.send:
-                digest.send(digest.message(review, mail, data), mail)
-                print(f"Sent the digest to {', '.join(mail.to)} through {mail.host}:{mail.port}.")
-            if args.webhook is not None:
-                digest.post(digest.webhook_url(args.webhook), digest.summary(data))
-                print("Posted the summary to the webhook.")
-            return 0
-        text = (report.as_json(review, args.as_seen) if getattr(args, "format", "") == "json"
-                else report.as_markdown(review, report.report(review, args.as_seen)))
+        yield review
     finally:
         con.close()
+
+
+def report_command(args: argparse.Namespace) -> int:
+    with _review(args) as review:
+        if args.format == "json":
+            text = report.as_json(review, args.as_seen)
+        else:
+            from okra_dash import digest
+
+            text = digest.as_markdown(review, report.report(review, args.as_seen))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def digest_command(args: argparse.Namespace) -> int:
+    from okra_dash import digest  # mail and HTTP: only the digest needs them
+
+    # A missing or malformed setting is said before any work.
+    mail = digest.mail_settings() if args.send else None
+    webhook = digest.webhook_url(args.webhook) if args.webhook is not None else None
+    with _review(args) as review:
+        data = report.report(review, args.as_seen)  # every query once, for the e-mail and the webhook alike
+        if mail:
+            digest.send(digest.message(review, mail, data), mail)
+            print(f"Sent the digest to {', '.join(mail.to)} through {mail.host}:{mail.port}.")
+        if webhook:
+            digest.post(webhook, digest.summary(data))
+            print("Posted the summary to the webhook.")
+        if not mail and not webhook:
+            sys.stdout.write(digest.as_markdown(review, data))
+    return 0
+
+
+def template_command(args: argparse.Namespace) -> int:
+    from okra_dash.sheet_tools import template
+
+    print(f"Wrote the template to {template.write_xlsx(args.out)}.")
+    return 0
+
+
+def init_sheet_command(args: argparse.Namespace) -> int:
+    from okra_dash.sheet_tools import write_back
+
+    print(write_back.init_sheet(args.title, args.share_with))
+    return 0
+
+
+def add_week_command(args: argparse.Namespace) -> int:
+    from okra_dash.sheet_tools.add_week import add_week
+
+    added = add_week(args.source, getattr(args, "today", None))
+    print(f"Added the week columns {', '.join(week.isoformat() for week in added)}." if added
+          else "This week's column is already there.")
+    return 0
+
+
+COMMANDS = {"sync": sync_command, "report": report_command, "digest": digest_command,
+            "template": template_command, "init-sheet": init_sheet_command, "add-week": add_week_command}

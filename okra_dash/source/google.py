@@ -12,9 +12,7 @@ the read-only scope.
 from __future__ import annotations
 
 import json
-import os
 import time
-import tomllib
 from pathlib import Path
 
 import google.auth.exceptions
@@ -25,20 +23,18 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_URL
 from gspread.utils import absolute_range_name
 
-from okra_dash.errors import SourceError
+from okra_dash import settings
+from okra_dash.errors import SettingsError, SourceError
 from okra_dash.source.grid import decode, grid_rows
 from okra_dash.source.workbook import TABS, Workbook, canonical
 
 READONLY_SCOPES = gspread.auth.READONLY_SCOPES
-# Seconds one request may take, and how long retries of throttled or failing requests may take in
-# all: a sync started from the dashboard must end while someone is waiting for it.
-# OKRA_SHEETS_TIMEOUT_S and OKRA_SHEETS_RETRY_BUDGET_S change them.
-TIMEOUT_S = 30.0
-RETRY_BUDGET_S = 60.0
+# How long one request, and the retries of throttled or failing ones in all, may take is a setting
+# (settings.sheets_timeout_s, sheets_retry_budget_s): a sync started from the dashboard must end while
+# someone is waiting for it.
 RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
 # Where the Sheets API lives; OKRA_SHEETS_API_ROOT points it elsewhere (tests, emulators).
 GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
-SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit/secrets.toml")
 
 
 def sheet_url(key: str) -> str:
@@ -60,26 +56,22 @@ def _key_file(path: str, named_by: str) -> dict:
 
 
 def credentials_info() -> dict:
-    """The service-account key, from the environment or Streamlit's secrets file."""
-    path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if path:
-        return _key_file(path, "GOOGLE_APPLICATION_CREDENTIALS")
-    for secrets in SECRETS_FILES:
-        if secrets.is_file():
-            try:
-                table = tomllib.loads(secrets.read_text(encoding="utf-8")).get("gcp_service_account")
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                raise SourceError(f"{secrets} is not a valid TOML file.") from None
-            if isinstance(table, str) and table.strip():
-                # A path where a table was expected: read the key file it names, as the person meant.
-                return _key_file(table.strip(), f"gcp_service_account in {secrets}")
-            if table and not isinstance(table, dict):
-                raise SourceError(f"gcp_service_account in {secrets} must be a [gcp_service_account] table of the "
-                                  "key's fields, or the path of the key's JSON file.")
-            if table:
-                return dict(table)
-    raise SourceError("No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
-                      "JSON file, or add a [gcp_service_account] table to .streamlit/secrets.toml.")
+    """The service-account key, from the environment or the secrets file (settings.google_key)."""
+    try:
+        given = settings.google_key()
+    except SettingsError as error:
+        raise SourceError(str(error)) from None
+    if given is None:
+        raise SourceError("No Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
+                          "JSON file, or add a [gcp_service_account] table to .streamlit/secrets.toml.")
+    named_by, key = given
+    if isinstance(key, str) and key.strip():
+        # A path (in the environment, or in the secrets file where a table was expected): read the key file.
+        return _key_file(key.strip(), named_by)
+    if not isinstance(key, dict):
+        raise SourceError(f"{named_by} must be a [gcp_service_account] table of the key's fields, or the path of "
+                          "the key's JSON file.")
+    return dict(key)
 
 
 class SheetsHTTPClient(gspread.http_client.HTTPClient):
@@ -91,9 +83,9 @@ class SheetsHTTPClient(gspread.http_client.HTTPClient):
 
     def __init__(self, auth, session=None):
         super().__init__(auth, session)
-        self.set_timeout(timeout_s())
-        self.root = os.environ.get("OKRA_SHEETS_API_ROOT", "").rstrip("/")
-        self.budget_s = float(os.environ.get("OKRA_SHEETS_RETRY_BUDGET_S", RETRY_BUDGET_S))
+        self.set_timeout(settings.sheets_timeout_s())
+        self.root = settings.sheets_api_root()
+        self.budget_s = settings.sheets_retry_budget_s()
         self.retries = 0
 
     def request(self, method, endpoint, *args, **kwargs):
@@ -116,10 +108,6 @@ class SheetsHTTPClient(gspread.http_client.HTTPClient):
             self.retries += 1
             time.sleep(wait)
         raise RuntimeError("unreachable")
-
-
-def timeout_s() -> float:
-    return float(os.environ.get("OKRA_SHEETS_TIMEOUT_S", TIMEOUT_S))
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -203,7 +191,8 @@ def read(key: str, gc: gspread.Client | None = None) -> Workbook:
     except (ValueError, KeyError, TypeError, AttributeError):  # JSONDecodeError included
         raise SourceError("Google Sheets sent an answer that is not valid spreadsheet data; try again later.") from None
     except requests.exceptions.Timeout:
-        raise SourceError(f"Google Sheets did not answer within {timeout_s():g} seconds; try again later.") from None
+        raise SourceError(f"Google Sheets did not answer within {settings.sheets_timeout_s():g} seconds; "
+                          "try again later.") from None
     except requests.exceptions.RequestException as error:
         raise SourceError(f"Google Sheets could not be reached ({_first_line(error)}).") from None
 

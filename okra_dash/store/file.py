@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from okra_dash import queries
+from okra_dash import queries, settings
 
-DEFAULT_DB = "okra.duckdb"
+DEFAULT_DB = settings.DEFAULT_DB
 # Raised whenever the tables change shape; a file with a lower version is brought up to date by a sync.
 SCHEMA_VERSION = 4
 # Tables that only okra-dash writes: a DuckDB file holding them but no okra_meta is an older okra-dash's.
@@ -103,7 +103,7 @@ def problem(path: Path, found: Health) -> str | None:
 
 
 def default_path() -> Path:
-    return Path(os.environ.get("OKRA_DB") or DEFAULT_DB)
+    return settings.database()
 
 
 def shown(path: object) -> str:

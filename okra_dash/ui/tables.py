@@ -7,13 +7,11 @@ whole percentages, rounded as the headline rounds them.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, SIGNIFICANT_DIGITS, SPLIT_MEASURES, STATUS_MARKS, format_number
+from okra_dash.words import HEALTH_TYPES, SIGNIFICANT_DIGITS, SPLIT_MEASURES, STATUS_MARKS, format_number, percent
 
 # What a table shows for a missing value (no note, no due date, no late check-in, no such cycle): Streamlit's
 # default is a grey "None", which people read as a word.
@@ -95,8 +93,4 @@ def reasons(value: object) -> object:
     if isinstance(value, (list, tuple, np.ndarray)):
         return "; ".join(str(reason) for reason in value)
     return value
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
 

@@ -1,39 +1,165 @@
-"""The weekly digest delivered: an e-mail (HTML, a plain-text part, the value-stream chart as an image)
-through the configured SMTP server, or a short summary posted to a Slack- or Teams-style webhook.
+"""The weekly digest, in every form it takes and every way it is delivered: the Markdown a leader pastes into
+an e-mail, the HTML e-mail (with the Markdown as its plain-text part and the value-stream chart as an image) sent
+through the configured SMTP server, and the short summary posted to a Slack- or Teams-style webhook.
 
-Settings come from the environment or the [okra.smtp] table of .streamlit/secrets.toml (the environment
-wins). A password never reaches output: every failure is one sentence, with the password scrubbed.
+Everything here is written from the report's data (figures/report.py); sheet text is shown as typed, never as
+markup, and control characters as their visible symbols. Settings come from settings.py; a password or a
+webhook's secret path never reaches output: every failure is one sentence.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import smtplib
 import socket
 import ssl
-import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
 
-from okra_dash.errors import DeliveryError
-from okra_dash.figures import report
+from okra_dash import settings
+from okra_dash.errors import DeliveryError, SettingsError
+from okra_dash.figures.report import change, report
 from okra_dash.figures.review import Review
 from okra_dash.source.typed import printable
-from okra_dash.words import counted
+from okra_dash.words import EMPTY_CELL, counted, format_number, percent
 
-SECRETS = Path(".streamlit/secrets.toml")
-# Environment variable -> key in [okra.smtp].
-SETTINGS = {"OKRA_SMTP_HOST": "host", "OKRA_SMTP_PORT": "port", "OKRA_SMTP_USER": "user",
-            "OKRA_SMTP_PASSWORD": "password", "OKRA_SMTP_FROM": "from", "OKRA_DIGEST_TO": "to",
-            "OKRA_SMTP_STARTTLS": "starttls"}
+# Characters that would turn sheet text into markup mid-line; text never starts a line here.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+DIGEST_LIMIT = 10  # rows per digest section before "and N more"
+
+
+def md(text: object) -> str:
+    """Sheet text as Markdown that shows exactly what was typed, never markup."""
+    flat = " ".join(printable(str(text if text is not None else "")).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", flat)).replace("<", "&lt;")
+
+
+def stalled_longest_first(key_results: list[dict]) -> list[dict]:
+    """The stalled key results, the longest unchanged first: the order every digest lists them in."""
+    return sorted((kr for kr in key_results if kr["stalled"]), key=lambda kr: -kr["weeks_since_change"])
+
+
+def _stream_figures(stream: dict) -> str:
+    """A stream's progress against its pace, and how many of its health KRs keep their line."""
+    parts = []
+    if stream["progress"] is not None:
+        parts.append(f"{percent(stream['progress'])} against {percent(stream['expected'])} expected")
+    health = stream["kept"] + stream["breached"]
+    if health:
+        parts.append(f"{stream['kept']} of {counted(health, 'health key result')} kept")
+    return "; ".join(parts)
+
+
+def _since(now: dict, before: dict, key: str) -> str:
+    moved = change(now, before, key)
+    return f" ({moved:+d} since last week)" if moved else " (as last week)"
+
+
+def typed_over(rewritten: list[dict]) -> list[dict]:
+    """The rewritten values that replaced or cleared a value (not those first filled in after the week, which
+    the late check-ins count): what the digests list."""
+    return [r for r in rewritten if r["before"] is not None]
+
+
+def number(value: float | None) -> str:
+    """A value as typed, or "(empty)" for a cell with none."""
+    return EMPTY_CELL if value is None else format_number(value)
+
+
+def _more(rows: list, lines: list[str]) -> list[str]:
+    if len(rows) > DIGEST_LIMIT:
+        lines.append(f"- … and {len(rows) - DIGEST_LIMIT} more")
+    return lines
+
+
+def _heading(text: str) -> list[str]:
+    """A Markdown heading that reads as one in plain text too (underlined, not prefixed with #)."""
+    return ["", text, "-" * len(text), ""]
+
+
+def as_markdown(review: Review, data: dict | None = None) -> str:
+    """The weekly digest: Markdown that also reads well pasted into an e-mail as plain text (headings
+    underlined, lists instead of tables, no bold markers); from `data` when the report is already made."""
+    data = data or report(review)
+    krs, streams = data["key_results"], data["value_streams"]
+    now, before = data["headline"]["now"], data["headline"]["last week"]
+    stalled = stalled_longest_first(krs)
+    split = data["split"]
+    windows = "; ".join(f"{md(c['cycle'])} ({c['start_date']} to {c['end_date']}), {percent(c['elapsed'])} of the way "
+                        "through" for c in data["cycle_windows"])
+    title = f"OKR weekly review, as of {data['as_of']}" + (
+        f", as seen on {data['as_seen'].replace('T', ' ')}" if data.get("as_seen") else "")
+    out = [title, "=" * len(title), "", f"Cycle {windows}.", "",
+           f"- {now['on_track']} of {counted(now['key_results'], 'key result')} on track"
+           f"{_since(now, before, 'on_track')}, {now['at_risk']} at risk, {now['off_track']} off track.",
+           f"- {now['streams_behind']} of {counted(now['streams'], 'value stream')} behind pace"
+           f"{_since(now, before, 'streams_behind')}.",
+           f"- {counted(now['stalled'], 'key result')} stalled{_since(now, before, 'stalled')}."]
+    if any(split[mode]["key_results"] for mode in split):
+        shown = ", ".join(f"{mode} teams {percent(split[mode]['checkin_discipline'])}"
+                          for mode in split if split[mode]["key_results"])
+        out.append(f"- Check-in discipline: {shown}.")
+    out += _heading("Value streams")
+    out += [f"- {md(vs['value_stream'])}: {_stream_figures(vs)}, {vs['status']} "
+            f"({counted(vs['key_results'], 'key result')})" for vs in streams] or ["- None."]
+    out += _heading("Stalled key results")
+    out += [f"- {md(kr['kr_id'])} {md(kr['key_result'])} ({md(kr['team'])}, {md(kr['value_stream'])}): "
+            f"{', '.join(kr['stalled'])}; {counted(kr['weeks_since_change'], 'week')} since last change"
+            + (f"; the team said (week of {kr['note_week']}): \"{md(kr['note'])}\"" if kr.get("note") else "")
+            for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
+    _more(stalled, out)
+    out += _heading("What changed since last week")
+    changes = data["changes"]
+    out += [f"- {md(c['kr_id'])} {md(c['key_result'])} ({md(c['team'])}): "
+            + "; ".join(part for part in (
+                f"{c['status_before']} → {c['status_now']}" if c["status_before"] != c["status_now"] else "",
+                f"newly stalled: {', '.join(c['new_stalls'])}" if c["new_stalls"] else "") if part)
+            for c in changes[:DIGEST_LIMIT]] or ["- No status changes and no new stalls."]
+    _more(changes, out)
+    if data["busy_without_results"]:
+        out += _heading("Busy without results")
+        out += [f"- {md(b['kr_id'])} {md(b['key_result'])} ({md(b['team'])}): "
+                f"{counted(b['done_actions'], 'action')} done, progress {percent(b['progress'])} against "
+                f"{percent(b['expected'])} expected"
+                for b in data["busy_without_results"]]
+    if data["moved_targets"]:
+        out += _heading("Targets moved mid-cycle")
+        out += [f"- {md(m['kr_id'])} {md(m['key_result'])}: {number(m['previous_target'])} → {number(m['new_target'])} "
+                f"(seen {m['seen_at'][:10]})" for m in data["moved_targets"]]
+    rewritten = typed_over(data["rewritten"])
+    if rewritten:
+        out += _heading("Past weeks changed after they ended")
+        out += [f"- {md(r['kr_id'])}, week of {r['week']}: {number(r['before'])} → {number(r['after'])} "
+                f"(seen {r['seen_at'][:16].replace('T', ' ')})" for r in rewritten[:DIGEST_LIMIT]]
+        _more(rewritten, out)
+    late = [t for t in data["late_checkins"] if t["late"]]
+    if late:
+        out += _heading("Check-ins that came more than a week late")
+        out += [f"- {md(t['team'])}: {t['late']} of {t['checkins']} ({percent(t['share_late'])}), up to "
+                f"{counted(t['most_days_late'], 'day')} after the week" for t in late]
+    if data["focus"]:
+        out += _heading("Focus")
+        out += [f"- {md(f['value_stream'])} has {counted(f['objectives'], 'objective')} in {md(f['cycle'])} (at most "
+                f"{review.thresholds.focus_max_objectives} keep focus)" for f in data["focus"]]
+    out += _heading("OKR and KPI teams")
+    out += [f"- {mode} teams: {counted(s['teams'], 'team')}, {counted(s['key_results'], 'key result')}, "
+            f"progress {percent(s['progress'])}, "
+            f"{percent(s['on_track_share'])} on track, check-in discipline {percent(s['checkin_discipline'])}"
+            for mode, s in split.items()]
+    issues = data["issues"]
+    out += _heading(f"Data issues to fix ({len(issues)})")
+    out += [f"- {md(i['tab'])} row {i['row']}, column {md(i['column']) or '–'}: “{md(i['value'])}”: {md(i['problem'])}"
+            for i in issues[:DIGEST_LIMIT]] or ["- None: every cell could be read."]
+    _more(issues, out)
+    return printable("\n".join(out) + "\n")
 
 
 @dataclass(frozen=True)
@@ -54,18 +180,13 @@ def _yes(value: object) -> bool:
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def mail_settings(env: dict[str, str] | None = None, secrets: Path = SECRETS) -> Mail:
-    """Where and to whom the digest goes; raises DeliveryError naming what is missing."""
-    env = os.environ if env is None else env
-    table: dict = {}
-    if secrets.is_file():
-        try:
-            table = tomllib.loads(secrets.read_text(encoding="utf-8")).get("okra", {}).get("smtp", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise DeliveryError(f"{secrets} is not valid TOML ({error}); fix it or set the OKRA_SMTP_ variables.") \
-                from None
-    values = {key: table.get(key) for key in SETTINGS.values()}
-    values.update({key: env[name] for name, key in SETTINGS.items() if env.get(name)})
+def mail_settings(secrets: Mapping | None = None) -> Mail:
+    """Where and to whom the digest goes (settings.smtp); raises DeliveryError naming what is missing or
+    malformed."""
+    try:
+        values = settings.smtp(secrets)
+    except SettingsError as error:
+        raise DeliveryError(str(error)) from None
     to = values["to"]
     to = tuple(address.strip() for address in (to.split(",") if isinstance(to, str) else to or ()) if address.strip())
     if not values["host"] or not to:
@@ -114,23 +235,23 @@ def _html(data: dict, chart_cid: str | None) -> str:
         parts.append(f'<p><img src="cid:{chart_cid[1:-1]}" alt="Value-stream progress against the expected pace" '
                      'style="max-width:100%"></p>')
     rows = "".join(f"<tr><td>{esc(vs['value_stream'])}</td><td>{esc(vs['cycle'])}</td>"
-                   f"<td>{report.pct(vs['progress'])}</td><td>{report.pct(vs['expected'])}</td>"
+                   f"<td>{percent(vs['progress'])}</td><td>{percent(vs['expected'])}</td>"
                    f"<td>{esc(vs['status'])}</td><td>{_kept(vs)}</td></tr>"
                    for vs in data["value_streams"])
     parts.append('<h3>Value streams</h3><table border="1" cellpadding="4" cellspacing="0">'
                  "<tr><th>Value stream</th><th>Cycle</th><th>Progress</th><th>Expected</th><th>Status</th>"
                  f"<th>Health KRs kept</th></tr>{rows}</table>")
-    stalled = report.stalled_longest_first(data["key_results"])
+    stalled = stalled_longest_first(data["key_results"])
     items = "".join(f"<li><b>{esc(kr['kr_id'])}</b> {esc(kr['key_result'])} ({esc(kr['team'])}): "
                     f"{esc(', '.join(kr['stalled']))}"
                     + (f"; the team said: “{esc(kr['note'])}”" if kr.get("note") else "") + "</li>"
-                    for kr in stalled[:report.DIGEST_LIMIT])
+                    for kr in stalled[:DIGEST_LIMIT])
     parts.append(f"<h3>Stalled key results ({len(stalled)})</h3><ul>{items or '<li>None.</li>'}</ul>")
-    changed = report.typed_over(data["rewritten"])
+    changed = typed_over(data["rewritten"])
     if changed:
-        items = "".join(f"<li>{esc(r['kr_id'])}, week of {esc(r['week'])}: {report.number(r['before'])} → "
-                        f"{report.number(r['after'])} (seen {esc(r['seen_at'][:10])})</li>"
-                        for r in changed[:report.DIGEST_LIMIT])
+        items = "".join(f"<li>{esc(r['kr_id'])}, week of {esc(r['week'])}: {number(r['before'])} → "
+                        f"{number(r['after'])} (seen {esc(r['seen_at'][:10])})</li>"
+                        for r in changed[:DIGEST_LIMIT])
         parts.append(f"<h3>Past weeks changed after they ended ({len(changed)})</h3><ul>{items}</ul>")
     parts.append(f"<p>{counted(len(data['issues']), 'data issue')} in the last sync.</p>")
     return "<html><body>" + "\n".join(parts) + "</body></html>"
@@ -147,7 +268,7 @@ def message(review: Review, mail: Mail, data: dict) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = f"OKR weekly review, as of {data['as_of']}"
     msg["From"], msg["To"] = mail.sender, ", ".join(mail.to)
-    msg.set_content(report.as_markdown(review, data))
+    msg.set_content(as_markdown(review, data))
     png = _chart_png(data)
     cid = make_msgid(domain="okra-dash") if png else None
     msg.add_alternative(_html(data, cid), subtype="html")
