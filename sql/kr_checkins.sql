@@ -2,9 +2,7 @@
 -- (Start at the cycle's start to Target at its end), and the confidence and note given for the week
 -- (the notes tab or the long layout). Parameters: $kr_id, $as_of.
 SELECT ch.week, ch.value, s.confidence, s.note,
-       k.start_value + (k.target - k.start_value)
-           * greatest(0, least(1, date_diff('day', c.start_date, ch.week)
-                                  / greatest(1, date_diff('day', c.start_date, c.end_date)))) AS pace
+       k.start_value + (k.target - k.start_value) * cycle_elapsed(c.start_date, c.end_date, ch.week) AS pace
 FROM checkins AS ch
 JOIN key_results AS k USING (kr_id)
 JOIN objectives AS o USING (objective_id)

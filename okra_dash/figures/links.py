@@ -11,12 +11,18 @@ from gspread.utils import rowcol_to_a1
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def cell_url(sheet_url: str | None, gid: object, row: object, col: object = 1) -> str | None:
-    """The URL that opens the sheet at a cell (column 1 when the whole row is meant), or None."""
-    if not sheet_url or gid is None or row is None or _missing(gid) or _missing(row):
+def cell_anchor(gid: object, row: object, col: object = 1) -> str | None:
+    """The part of a sheet's URL that opens it at a cell (column 1 when the whole row is meant), or None."""
+    if gid is None or row is None or _missing(gid) or _missing(row):
         return None
     col = 1 if col is None or _missing(col) else int(col)
-    return f"{sheet_url}#gid={int(gid)}&range={rowcol_to_a1(int(row), col)}"
+    return f"#gid={int(gid)}&range={rowcol_to_a1(int(row), col)}"
+
+
+def cell_url(sheet_url: str | None, gid: object, row: object, col: object = 1) -> str | None:
+    """The URL that opens the sheet at a cell, or None (no Google Sheet, or no such cell)."""
+    anchor = cell_anchor(gid, row, col)
+    return f"{sheet_url}{anchor}" if sheet_url and anchor else None
 
 
 def _missing(value: object) -> bool:

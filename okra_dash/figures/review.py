@@ -123,5 +123,4 @@ class Review:
 
     def cycle_windows(self) -> list[dict]:
         """The reviewed cycles with their dates and elapsed share (the expected pace), oldest first."""
-        chosen = [row for row in queries.rows(self.con, "cycles", as_of=self.as_of) if row["cycle"] in self.cycles]
-        return sorted(chosen, key=lambda row: (row["start_date"], row["cycle"]))
+        return self.rows("cycle_windows")

@@ -14,9 +14,10 @@ import datetime as dt
 import gspread
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
-from gspread.utils import absolute_range_name, rowcol_to_a1
+from gspread.utils import absolute_range_name
 
 from okra_dash.errors import SourceError
+from okra_dash.figures import links
 from okra_dash.sheet_tools import template
 from okra_dash.source import google
 from okra_dash.source.typed import printable
@@ -139,11 +140,7 @@ def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.C
 def _missing_row(kr: dict, gids: dict[str, int]) -> list[dict]:
     row = [_text(kr["team"]), _text(kr["champion"] or ""), _text(kr["kr_id"]), _text(kr["key_result"]), _text(""),
            _text(""), _text("")]
-    gid = gids.get("Check-ins")
-    if gid is not None and kr.get("row") is not None:
-        cell = rowcol_to_a1(int(kr["row"]), int(kr["col"] or 1))
-        row[-1] = {"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={int(gid)}&range={cell}", '
-                                                        f'"Check-ins!{cell}")'}}
+    row[-1] = _link_to_cell(gids, "Check-ins", kr.get("row"), kr.get("col"))
     return row
 
 
@@ -155,9 +152,14 @@ def _text(value: object) -> dict:
 def _report_row(issue: dict, gids: dict[str, int]) -> list[dict]:
     row = [_text(issue["tab"]), {"userEnteredValue": {"numberValue": int(issue["row"])}}, _text(issue["column"]),
            _text(issue["value"]), _text(issue["problem"]), _text(issue["fix"])]
-    gid = gids.get(issue["tab"])
-    if gid is None:
-        return row + [_text("")]
-    cell = rowcol_to_a1(int(issue["row"]), int(issue["col"] or 1))
-    label = f"{issue['tab']}!{cell}".replace('"', '""')
-    return row + [{"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={int(gid)}&range={cell}", "{label}")'}}]
+    return row + [_link_to_cell(gids, issue["tab"], issue["row"], issue["col"])]
+
+
+def _link_to_cell(gids: dict[str, int], tab: str, row: object, col: object) -> dict:
+    """A HYPERLINK to the cell within the sheet (links.cell_anchor, as the dashboard links it), or an empty cell."""
+    anchor = links.cell_anchor(gids.get(tab), row, col)
+    if anchor is None:
+        return _text("")
+    cell = anchor.split("range=")[1]
+    label = f"{tab}!{cell}".replace('"', '""')
+    return {"userEnteredValue": {"formulaValue": f'=HYPERLINK("{anchor}", "{label}")'}}

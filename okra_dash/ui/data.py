@@ -18,32 +18,30 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from okra_dash import queries, store
+from okra_dash import queries, settings, store
 from okra_dash.errors import SourceError
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
 from okra_dash.source.typed import printable
 from okra_dash.sync import sync
 
-DEFAULT_MAX_AGE_MIN = 60
 
-
-def _secret(name: str) -> object:
-    """A value of the [okra] table in secrets.toml, or None; no secrets file is fine."""
+def secrets() -> dict:
+    """Streamlit's reading of .streamlit/secrets.toml, for settings.py; {} without a file (or a malformed one,
+    which Streamlit reports itself)."""
     try:
-        return st.secrets.get("okra", {}).get(name)
+        return st.secrets.to_dict()
     except Exception:  # StreamlitSecretNotFoundError (no file) or a malformed file
-        return None
+        return {}
 
 
 def configured_source() -> str | None:
-    """The source set by OKRA_SOURCE or `[okra] source` in secrets.toml, if any."""
-    return os.environ.get("OKRA_SOURCE") or _secret("source")
+    """The sheet the dashboard syncs, if one is configured (settings.source)."""
+    return settings.source(secrets())
 
 
 def max_age() -> dt.timedelta:
-    minutes = os.environ.get("OKRA_MAX_AGE_MINUTES") or _secret("max_age_minutes") or DEFAULT_MAX_AGE_MIN
-    return dt.timedelta(minutes=float(minutes))
+    return dt.timedelta(minutes=settings.max_age_minutes(secrets()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -219,6 +217,13 @@ def last_sync() -> dict | None:
     log = unfiltered("sync_log", dt.date.today())
     log = log[log["status"] == "ok"]
     return log.iloc[0].to_dict() if len(log) else None
+
+
+def sheet_url() -> str | None:
+    """The Google Sheet whose cells the pages link to: the last successful sync's, when it read a Google Sheet."""
+    last = last_sync()
+    url = last.get("sheet_url") if last and last.get("kind") == "google-sheet" else None
+    return url if isinstance(url, str) and url else None
 
 
 def sync_source() -> str:

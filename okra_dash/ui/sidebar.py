@@ -33,15 +33,14 @@ CYCLES = state.Param("cycle", "cycles", many=True)
 LATEST = "Latest sync"
 
 
-def _as_seen_param(moments: list[dt.datetime]) -> state.Param:
+def _as_seen_param() -> state.Param:
     """as_seen in the link: any moment (a date is the end of that day), shown as the last sync at or
-    before it, whose exact time the link then holds."""
+    before it (store.sync_seen_at, as `report --as-seen` finds it), whose exact time the link then holds."""
     def snap(text: str) -> dt.datetime:
-        when = store.moment(text)
-        earlier = [moment for moment in moments if moment <= when]
-        if not earlier:
-            raise ValueError(text)
-        return max(earlier)
+        try:
+            return store.sync_seen_at(default_path(), store.moment(text))[1]
+        except (store.NoDataError, StoreError):
+            raise ValueError(text) from None
 
     return state.Param("as_seen", "as_seen", read=snap, show=lambda moment: moment.isoformat(timespec="seconds"))
 
@@ -59,7 +58,7 @@ def render() -> View:
     date_box, seen_box = choices.container(), choices.container()  # drawn in this order, filled seen first
     syncs = data.replayable()
     moments = list(syncs)
-    as_seen = _as_seen_param(moments)
+    as_seen = _as_seen_param()
     state.seed(as_seen, [LATEST, *moments], default=LATEST, what="as seen on")
     picked = seen_box.selectbox(
         "As seen on", [LATEST, *moments], key="as_seen", on_change=_follow_seen,

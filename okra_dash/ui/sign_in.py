@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from okra_dash import settings
+from okra_dash.ui import data
 from okra_dash.ui.access import allowed
 from okra_dash.ui.text import md
 
 
-def _secrets() -> tuple[bool, list[str], list[str]]:
-    try:
-        on = "auth" in st.secrets
-        okra = st.secrets.get("okra", {})
-    except Exception:  # no secrets file at all: sign-in is off
-        return False, [], []
-    return on, list(okra.get("allowed_domains", [])), list(okra.get("allowed_emails", []))
-
-
 def require() -> None:
     """Stop the page unless sign-in is off or the signed-in user is allowed."""
-    on, domains, emails = _secrets()
+    on, domains, emails = settings.sign_in(data.secrets())
     if not on:
         return
     user = st.user.to_dict()

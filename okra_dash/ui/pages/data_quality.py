@@ -23,9 +23,7 @@ log = view.frame("sync_log")
 if failures:
     pending = pd.DataFrame(failures).assign(status="failed", synced_at=lambda f: pd.to_datetime(f["synced_at"]))
     log = pd.concat([pending.iloc[::-1], log], ignore_index=True)
-last_good = log[log["status"] == "ok"]
-sheet = (last_good["sheet_url"].iloc[0] if len(last_good) and last_good["kind"].iloc[0] == "google-sheet"
-         else None)
+sheet = data.sheet_url()
 if sheet:
     issues["link"] = [cell_url(sheet, gid, row, col) for gid, row, col in zip(issues["gid"], issues["row"],
                                                                               issues["col"])]

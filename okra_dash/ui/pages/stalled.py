@@ -51,12 +51,10 @@ state.publish(MIN_WEEKS, int(st.session_state["f_min_weeks"]), default=0)
 
 chosen = {sql: st.session_state[key] for key, sql in FILTERS.values()}
 stalled = view.frame("stalled_key_results", **chosen, min_weeks=int(st.session_state["f_min_weeks"]))
-log = data.last_sync()
-# A CSV or xlsx source has no sheet URL (NaN in the frame, which is truthy): no links to cells.
-sheet = log.get("sheet_url") if log else None
-tabs = view.frame("source_tabs").set_index("tab")["gid"] if isinstance(sheet, str) and sheet else None
+sheet = data.sheet_url()  # a CSV or xlsx source has none: no links to cells
+tabs = view.frame("source_tabs").set_index("tab")["gid"] if sheet else None
 if tabs is not None and "Key results" in tabs.index:
-    stalled["link"] = [cell_url(log["sheet_url"], tabs["Key results"], row) for row in stalled["row"]]
+    stalled["link"] = [cell_url(sheet, tabs["Key results"], row) for row in stalled["row"]]
 
 st.metric("Stalled key results shown", len(stalled), help=f"of {len(everything)} stalled in this view")
 picked = st.dataframe(tables.shown(stalled), hide_index=True, placeholder=tables.MISSING,

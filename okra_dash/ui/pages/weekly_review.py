@@ -17,8 +17,7 @@ from okra_dash.ui.text import md  # noqa: E402
 from okra_dash.words import counted  # noqa: E402
 
 limits = view.thresholds
-windows = data.unfiltered("cycles", view.as_of, view.seen)
-windows = windows[windows["cycle"].isin(view.cycles)].sort_values("start_date")
+windows = view.frame("cycle_windows")
 head = view.frame("headline").set_index("moment")
 now, before = head.loc["now"], head.loc["last week"]
 
