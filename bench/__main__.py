@@ -17,6 +17,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--weeks", type=int, default=52, help="weeks of check-ins (default 52)")
     gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     gen.add_argument("--out", type=Path, required=True, help="an .xlsx path or a folder")
+    other = commands.add_parser("compare", help="this checkout against another, turn about",
+                                description="Time the dashboard in Chromium and the report process, this checkout "
+                                            "against another one (a git worktree of an earlier commit), turn about.")
+    other.add_argument("checkout", type=Path, help="the other checkout's folder")
+    other.add_argument("--krs", type=int, default=10000, help="key results of the generated workbook (default 10000)")
+    other.add_argument("--starts", type=int, default=3)
+    other.add_argument("--sessions", type=int, default=5)
+    other.add_argument("--rounds", type=int, default=4, help="rounds of page switches (the first is not timed)")
     parser.add_argument("--sizes", default="100,1000,10000", help="KR counts, comma-separated")
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is shown")
@@ -36,6 +44,19 @@ def main(argv: list[str] | None = None) -> int:
 
         out = generate.write(generate.generate(args.krs, args.weeks, args.seed), args.out)
         print(f"Wrote {args.krs:,} key results × {args.weeks} weeks to {out}.")
+        return 0
+    if args.command == "compare":
+        import tempfile
+
+        from bench import compare, generate, run
+        from okra_dash.sync import sync
+
+        workdir = Path(args.out or tempfile.mkdtemp(prefix="okra-compare-"))
+        db = workdir / "compare.duckdb"
+        sync(str(generate.write(generate.generate(args.krs, args.weeks), workdir / "book")), db)
+        run.compile_checkout()
+        print(compare.compare(args.checkout, db, workdir, run.as_of_for(args.weeks).isoformat(), args.sessions,
+                              args.rounds, args.starts))
         return 0
     from bench import run
 
