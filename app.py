@@ -2,13 +2,9 @@
 
 import streamlit as st
 
-from okra_dash.ui import collector
-
-collector.freeze_long_lived()  # Streamlit's server, out of the collections that importing pandas and Altair starts
-
-from okra_dash import ui  # noqa: E402
-from okra_dash.ui import data, pages, sidebar, sign_in, state  # noqa: E402
-from okra_dash.ui.text import md  # noqa: E402
+from okra_dash import ui
+from okra_dash.ui import data, pages, sidebar, sign_in, state
+from okra_dash.ui.text import md
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
 st.html(ui.TOUCH_CSS)
@@ -43,10 +39,8 @@ if not view.cycles:
 notes = st.container()
 try:
     navigation.run()
-    data.warm(view)  # the other pages' queries, computed while this one is read
 finally:  # also when a page stops early: the link always holds what was shown
     if state.notes():
         # what a link asked for is whatever its sender typed: text, never a link or markup on this page
         notes.caption("Ignored from the link, as this view has no such thing: " + md(", ".join(state.notes())) + ".")
     state.finish()
-    collector.freeze_long_lived()  # what this run imported, out of the collector's walks

@@ -32,8 +32,8 @@ def names() -> list[str]:
 
 # A query that reads `review_measures` reads kr_measures($as_of, $cycles, $review) (sql/measures.sql) as a table
 # computed once per connection for those values, and `last_week_measures` the same seven days earlier (the
-# headline and the changes both compare with last week): the report's many queries share one computation of
-# each instead of planning the macro each time. The tables are TEMP ones, so every cursor has its own.
+# headline and the changes both compare with last week): the report's 16 queries share one computation of each
+# (a report process at 10,000 KRs: see docs/performance.md). The tables are TEMP ones, so every cursor has its own.
 MEASURED = {"review_measures": "kr_measures($as_of, $cycles, $review)",
             "last_week_measures": "kr_measures(week_before($as_of), $cycles, $review)"}
 MEASURED_BY = ("as_of", "cycles", "review")
@@ -95,43 +95,20 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-@functools.cache
-def _measured_inline(name: str) -> str:
-    """The query with the measured tables it reads as its own first CTEs instead of tables kept on the
-    connection."""
-    lines = load(name).splitlines()
-    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
-        lines.pop(0)  # the file's leading comment; the statement is left as written
-    sql = "\n".join(lines)
-    ctes = ", ".join(f"{table} AS (SELECT * FROM {MEASURED[table]})" for table in measured_tables(name))
-    if re.match(r"WITH\s", sql, re.IGNORECASE):
-        return f"WITH {ctes}, {sql[4:].lstrip()}"
-    return f"WITH {ctes} {sql}"
-
-
-def execute(con: duckdb.DuckDBPyConnection, name: str, alone: bool = False,
-            **values: object) -> duckdb.DuckDBPyConnection:
-    """Run a named query, binding the values it names; a missing one is a programming error.
-
-    alone: this cursor runs no other query (the dashboard's, one per query), so the measured tables are
-    computed inside the query rather than kept as tables for the next one (10-25 ms less at 10,000 KRs).
-    """
+def execute(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> duckdb.DuckDBPyConnection:
+    """Run a named query, binding the values it names; a missing one is a programming error."""
     missing = parameters(name) - values.keys()
     if missing:
         raise TypeError(f"query {name} needs {', '.join(sorted(missing))}")
-    sql, bound = load(name), _bound(name)
-    if reads_measures(name):
-        if alone:
-            sql, bound = _measured_inline(name), bound | set(MEASURED_BY)
-        else:
-            for table in measured_tables(name):
-                _measure(con, table, values)
-    return con.execute(sql, {key: values[key] for key in bound} or None)
+    for table in measured_tables(name):
+        _measure(con, table, values)
+    bound = _bound(name)
+    return con.execute(load(name), {key: values[key] for key in bound} or None)
 
 
-def frame(con: duckdb.DuckDBPyConnection, name: str, alone: bool = False, **values: object) -> pd.DataFrame:
+def frame(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> pd.DataFrame:
     """A named query's rows as a DataFrame (for the dashboard's tables and charts)."""
-    return execute(con, name, alone, **values).df()
+    return execute(con, name, **values).df()
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **values: object) -> list[dict]:

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from okra_dash import queries, store
+from okra_dash import queries
 from okra_dash.figures.review import Review
 from tests.conftest import review_of
 
@@ -262,40 +262,3 @@ def test_last_weeks_measures_are_computed_once_per_connection_and_values(review_
     later.con = con  # the same connection, another date: computed again
     assert counted_last_week(later) == expected
     assert kr_id not in set(later.frame("changes").query("status_before == 'altered'")["kr_id"])
-
-
-def test_several_queries_at_once_give_what_each_gives_alone_on_a_reader_and_on_a_replay(review_db):
-    """Review.rows_many (the report's 16 queries, on cursors in threads) equals rows() one query at a time, on the
-    synced file's reader and on a replayed sync (whose tables live in its own catalog). Compared as the report
-    writes them (report.records: 12 decimals): DuckDB averages in parallel, in no fixed order, so the 16th
-    digit of a mean can differ between two runs of one query."""
-    from okra_dash.figures.report import REPORTED, records
-
-    for con in (store.connect(review_db), store.replay(review_db, 1)):
-        review = Review(con, AS_OF)
-        together = review.rows_many(list(REPORTED))
-        assert set(together) == set(REPORTED)
-        for name in REPORTED:
-            assert records(together[name]) == records(review.rows(name)), name
-        assert together["key_results"] and together["headline"] and together["trajectory"]
-        con.close()
-
-
-def test_a_query_alone_on_its_cursor_gives_what_it_gives_beside_others(mixed_db):
-    """On a cursor that runs one query (the dashboard's), review_measures is a CTE of the query; on one that runs
-    several (the report's), a table computed once. Every query reading it gives the same rows either way."""
-    from okra_dash.figures.report import records
-
-    con = store.connect(mixed_db)
-    review = Review(con, dt.date(2026, 5, 20), cycles=["2026-Q1", "2026-Q2"])
-    names = [name for name in queries.names() if queries.reads_measures(name)]
-    assert {"key_results", "value_streams", "headline", "changes"} <= set(names)
-    assert [name for name in names if "last_week_measures" in queries.measured_tables(name)] == ["changes", "headline"]
-    for name in names:
-        alone = queries.cursor(con)
-        inline = queries.execute(alone, name, alone=True, **review.params)
-        columns = [column[0] for column in inline.description]
-        rows = [dict(zip(columns, row)) for row in inline.fetchall()]
-        assert not set(queries.MEASURED) & {row[0] for row in alone.execute("SHOW TABLES").fetchall()}, name
-        alone.close()
-        assert records(rows) == records(review.rows(name)), name

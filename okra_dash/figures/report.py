@@ -62,7 +62,7 @@ def records(rows: list[dict], columns: list[str] | None = None) -> list[dict]:
     return [dict(zip(names, row)) for row in zip(*converted)]
 
 
-# What the report holds, each from its named query (read all at once: Review.rows_many).
+# What the report holds, each from its named query, all on the review's one connection.
 REPORTED = ("key_results", "sync_log", "headline", "value_streams", "split", "busy_without_results", "focus",
             "moved_targets", "rewritten", "late_checkins", "changes", "champions", "trajectory", "estimation",
             "habits", "issues")
@@ -70,7 +70,7 @@ REPORTED = ("key_results", "sync_log", "headline", "value_streams", "split", "bu
 
 def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
     """Everything the review shows as of its date, as plain data; as_seen: the moment it was replayed as."""
-    rows = review.rows_many(list(REPORTED))
+    rows = {name: review.rows(name) for name in REPORTED}
     key_results = [{("start" if name == "start_value" else name): value for name, value in row.items()}
                    for row in rows["key_results"]]
     last = rows["sync_log"][:1]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,6 @@ from okra_dash.words import BANDS, DONE, HABITS, HEALTH_TYPES, MODES, STALL_REAS
 if TYPE_CHECKING:
     import pandas as pd
 
-QUERY_THREADS = 3  # on 2 cores: the slow ones (trajectory, estimation, headline) side by side
 # The words SQL returns as labels, bound into $review with the thresholds (SQL never spells a word).
 REVIEW_WORDS = {"statuses": list(STATUSES), "stall_reasons": list(STALL_REASONS), "habits": list(HABITS),
                 "value_changes": list(VALUE_CHANGES),
@@ -89,29 +87,6 @@ class Review:
     def rows(self, name: str, **extra: object) -> list[dict]:
         """The same as plain dicts, without pandas (the report and the command line)."""
         return queries.rows(self.con, name, **self.params, **extra)
-
-    def rows_many(self, names: list[str]) -> dict[str, list[dict]]:
-        """Several named queries at once, each group on a cursor of its own in a thread (the report reads 16,
-        most of them small; run one after another they leave a core idle). The queries that read the measured
-        tables (review_measures, last_week_measures) share one cursor, which computes each once; the others run
-        alone.
-        """
-        shared = [name for name in names if queries.reads_measures(name)]
-        groups = ([shared] if shared else []) + [[name] for name in names if name not in shared]
-        cursors = [queries.cursor(self.con) for _ in groups]  # here: the connection serves one call at a time
-
-        def run(group: list[str], cursor: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
-            return {name: queries.rows(cursor, name, **self.params) for name in group}
-
-        try:
-            with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-                results: dict[str, list[dict]] = {}
-                for part in pool.map(run, groups, cursors):
-                    results.update(part)
-        finally:
-            for cursor in cursors:
-                cursor.close()
-        return results
 
     def unknown_cycles(self) -> list[str]:
         """The chosen cycles that the synced workbook does not have."""

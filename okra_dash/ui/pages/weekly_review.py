@@ -3,18 +3,13 @@ what changed, busy without results, moved targets, focus warnings."""
 
 import streamlit as st
 
-from okra_dash.ui import data
+from okra_dash import charts
+from okra_dash.figures.report import change, points_change
+from okra_dash.ui import data, drawn, tables
+from okra_dash.ui.text import md
+from okra_dash.words import counted
 
 view = data.current_view()
-# The slowest of the queries below, computed side by side (cold after a date change) while this thread imports
-# Altair (0.2 s on the first page after start) and draws the headline: hence the imports that follow.
-data.prefetch(view, "trajectory", "value_streams", "changes")
-
-from okra_dash import charts  # noqa: E402
-from okra_dash.figures.report import change, points_change  # noqa: E402
-from okra_dash.ui import drawn, tables  # noqa: E402
-from okra_dash.ui.text import md  # noqa: E402
-from okra_dash.words import counted  # noqa: E402
 
 limits = view.thresholds
 windows = view.frame("cycle_windows")
