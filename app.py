@@ -39,6 +39,7 @@ if not view.cycles:
 notes = st.container()
 try:
     navigation.run()
+    data.warm(view)  # the other pages' queries, computed after this one is shown
 finally:  # also when a page stops early: the link always holds what was shown
     if state.notes():
         # what a link asked for is whatever its sender typed: text, never a link or markup on this page

@@ -6,7 +6,12 @@ filter click reuses them and a sync, from this app or from cron, shows at once.
 
 from __future__ import annotations
 
+import atexit
+import dataclasses
 import datetime as dt
+import os
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +106,52 @@ class View:
         return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen, self.seen)
 
 
+_BACKGROUND = "okra-"  # the name of every thread started below starts so
+_EXITING = threading.Event()
+
+
+def _in_background(name: str, target, *args: object) -> None:
+    """Run target(*args) in a daemon thread that may use st.cache_data as the page's own thread does."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    thread = threading.Thread(target=target, args=args, name=_BACKGROUND + name, daemon=True)
+    add_script_run_ctx(thread)
+    thread.start()
+
+
+@atexit.register
+def _let_background_finish(timeout_s: float = 60) -> None:
+    """At exit, stop the warm-up at its next query and wait for the threads still in one: a thread still in a
+    DuckDB query when Python finalizes aborts the whole process (SIGABRT, exit status 134)."""
+    _EXITING.set()
+    deadline = time.monotonic() + timeout_s
+    for thread in threading.enumerate():
+        if thread.name.startswith(_BACKGROUND):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
+_WARMED: set[View] = set()  # the views whose queries a thread has computed (or is computing) in this process
+
+
+def warm(view: View) -> None:
+    """After a page is shown, compute in the background every query a page reads with this view's choices
+    alone (the ones without filters), so the first visit of every other page finds them cached. Once per view
+    and file version; off with OKRA_WARM=0."""
+    if os.environ.get("OKRA_WARM") == "0" or view in _WARMED:
+        return
+    _WARMED.add(view)
+    wanted = [name for name in queries.names() if queries.parameters(name) <= Review.PARAMETERS]
+    _in_background("warm", _after_run, threading.current_thread(), view, wanted)
+
+
+def _after_run(run: threading.Thread, view: View, names: list[str]) -> None:
+    """Warm once the run that asked has ended, so that its page's last elements and its end reach the browser
+    first (a warm-up started during the run competes with them for the interpreter)."""
+    if run is not threading.main_thread():  # Streamlit runs a page in a thread of its own, ended with the run
+        run.join()
+    _compute(view, names)
+
+
 # The stalled list before anyone filters it: what the Stalled page shows first (and counts against).
 ALL_STALLED = {"value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
 
@@ -109,6 +160,22 @@ def closed_cycles(view: View) -> list[str]:
     """The cycles closed by the view's date, as the retrospective offers them (its default first)."""
     cycles = unfiltered("cycles", view.as_of, view.seen)
     return cycles[cycles["is_closed"]]["cycle"].tolist()
+
+
+def _compute(view: View, names: list[str]) -> None:
+    """The queries without filters, then two pages' first views that take other values: the unfiltered stalled
+    list and the retrospective of the latest closed cycle (the slowest first visits at 10,000 KRs)."""
+    try:
+        for name in names:
+            if _EXITING.is_set():
+                return
+            view.frame(name)
+        view.frame("stalled_key_results", **ALL_STALLED)
+        closed = closed_cycles(view)
+        if closed:
+            dataclasses.replace(view, cycles=(closed[0],)).frame("retrospective")
+    except Exception:  # a warm-up never fails a page; the page itself says what is wrong
+        return
 
 
 def unfiltered(name: str, as_of: dt.date, seen: int | None = None) -> pd.DataFrame:
