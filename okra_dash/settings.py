@@ -120,6 +120,11 @@ def sign_in(secrets: Mapping | None = None) -> tuple[bool, list[str], list[str]]
     return on, list(okra.get("allowed_domains", [])), list(okra.get("allowed_emails", []))
 
 
+def warm_up() -> bool:
+    """OKRA_WARM=0 turns off the dashboard's warm-up of the other pages' queries (tests that count queries)."""
+    return os.environ.get("OKRA_WARM") != "0"
+
+
 def debug() -> bool:
     """OKRA_DEBUG=1: an unexpected error shows its traceback instead of one sentence."""
     return bool(os.environ.get("OKRA_DEBUG"))

@@ -6,7 +6,7 @@ WITH done AS (
 )
 SELECT kr.kr_id, kr.key_result, kr.value_stream, kr.team, kr.mode, kr.cycle, done.done_actions,
        kr.progress, kr.expected, kr.status
-FROM review_measures AS kr
+FROM kr_measures($as_of, $cycles, $review) AS kr
 JOIN done USING (kr_id)
 WHERE list_contains($cycles, kr.cycle) AND done.done_actions >= $review['busy_done_actions'] AND kr.status = $review['statuses'][3]
 ORDER BY done.done_actions DESC, kr.kr_id;

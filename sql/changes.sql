@@ -2,12 +2,12 @@
 -- 7 days and $as_of. Columns: the KR, status_before, status_now, new_stalls (reasons new this week).
 -- Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
 WITH now AS (
-    SELECT * FROM review_measures
+    SELECT * FROM kr_measures($as_of, $cycles, $review)
     WHERE list_contains($cycles, cycle)
 ),
 before AS (
     SELECT kr_id, status, stalled
-    FROM last_week_measures  -- kr_measures seven days before $as_of (queries.MEASURED)
+    FROM kr_measures(week_before($as_of), $cycles, $review)  -- seven days before $as_of
 )
 SELECT now.kr_id, now.key_result, now.value_stream, now.team, now.mode,
        before.status AS status_before, now.status AS status_now,

@@ -7,10 +7,10 @@ WITH dates AS (
     SELECT 'now' AS moment, CAST($as_of AS DATE) AS day
     UNION ALL SELECT 'last week', week_before($as_of)
 ),
-kr AS (  -- kr_measures at $as_of and seven days earlier, each computed once per connection (queries.MEASURED)
-    SELECT 'now' AS moment, * FROM review_measures
+kr AS (  -- kr_measures at $as_of and seven days earlier
+    SELECT 'now' AS moment, * FROM kr_measures($as_of, $cycles, $review)
     UNION ALL BY NAME
-    SELECT 'last week' AS moment, * FROM last_week_measures
+    SELECT 'last week' AS moment, * FROM kr_measures(week_before($as_of), $cycles, $review)
 ),
 streams AS (  -- the statuses value_streams.sql gives, over the KR rows already measured here
     SELECT moment, value_stream, cycle,

@@ -7,6 +7,6 @@ SELECT kr_id, objective_id, objective, cycle, value_stream, team, mode, key_resu
        weeks_since_change, last_checkin, checked_weeks, elapsed_weeks, start_date, end_date, "row",
        confidence, note, note_week,
        CASE WHEN in_cycle AND expected >= 0.1 THEN start_value + (current - start_value) / expected END AS projected_end
-FROM review_measures
+FROM kr_measures($as_of, $cycles, $review)
 WHERE list_contains($cycles, cycle)
 ORDER BY value_stream, objective_id, kr_id;

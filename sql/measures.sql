@@ -1,7 +1,5 @@
 -- measures: the contract's §2 measures, defined once as macros on a reader connection.
--- Every query in sql/ that shows a figure reads it from kr_measures() (or review_measures and
--- last_week_measures, its results for the review and a week before it, computed once per connection:
--- queries.MEASURED) and the stream_* aggregates below;
+-- Every query in sql/ that shows a figure reads it from kr_measures() and the stream_* aggregates below;
 -- takes no parameters. The macros live in the reader's own in-memory catalog (not TEMP), so every
 -- cursor of that connection sees them without defining them again (queries.cursor).
 --

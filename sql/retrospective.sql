@@ -6,6 +6,6 @@
 SELECT kr_id, key_result, value_stream, team, mode, cycle, progress AS achievement,
        $review['band_names'][greatest(1, len(list_filter($review['band_starts'],
                                                                lambda start: start <= progress)))] AS band
-FROM review_measures
+FROM kr_measures($as_of, $cycles, $review)
 WHERE list_contains($cycles, cycle) AND NOT health  -- a health KR has a line, not an achievement
 ORDER BY value_stream, team, kr_id;

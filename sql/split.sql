@@ -3,7 +3,7 @@
 -- check-in discipline = checked weeks / elapsed weeks summed over the group's KRs.
 -- Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
 WITH kr AS (
-    SELECT * FROM review_measures
+    SELECT * FROM kr_measures($as_of, $cycles, $review)
     WHERE list_contains($cycles, cycle)
 ),
 team_modes AS (

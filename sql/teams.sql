@@ -8,7 +8,7 @@ SELECT team, mode,
        on_track_share(status, $review) AS on_track_share,
        checkin_discipline(checked_weeks, elapsed_weeks) AS checkin_discipline,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
-FROM review_measures
+FROM kr_measures($as_of, $cycles, $review)
 WHERE list_contains($cycles, cycle)
 GROUP BY team, mode
 ORDER BY mode, team;

@@ -1,8 +1,7 @@
 -- value_streams: one row per value stream and cycle in $cycles, as of $as_of:
 --   progress = mean clamped progress of its pace KRs; expected = their mean expected; status by
 --   stream_status, behind by stream_behind; kept / breached = its health KRs meeting / missing their line.
--- Read from review_measures (kr_measures for the review, computed once per connection: the report's other
--- queries read it too). Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
+-- Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
 SELECT value_stream, cycle,
        stream_progress(progress_clamped) AS progress,
        stream_expected(expected) AS expected,
@@ -15,6 +14,6 @@ SELECT value_stream, cycle,
        list(DISTINCT team ORDER BY team) AS teams,
        count(*) FILTER (WHERE status = $review['statuses'][1]) AS on_track,
        count(*) FILTER (WHERE len(stalled) > 0) AS stalled
-FROM review_measures
+FROM kr_measures($as_of, $cycles, $review)
 GROUP BY value_stream, cycle
 ORDER BY cycle, value_stream;

@@ -409,6 +409,89 @@ def test_a_sheet_that_fails_on_open_shows_a_warning_and_the_last_good_data(stale
     assert metrics(at)["On track"] == "5"  # both cycles holding Jan 31: KR-A, B, C, F and G
 
 
+def test_after_the_first_page_the_other_pages_queries_are_computed_in_the_background(review_db, monkeypatch):
+    import threading
+
+    from okra_dash import queries
+
+    computed = []
+    real = queries.frame
+    monkeypatch.setattr(queries, "frame",
+                        lambda con, name, **values: computed.append(name) or real(con, name, **values))
+    at = app(review_db, monkeypatch)  # the weekly review
+    for thread in threading.enumerate():
+        if thread.name == "okra-warm":
+            thread.join(timeout=60)
+    assert {"split", "stream_modes", "teams", "estimation", "habits", "late_checkins", "issues",
+            "stalled_key_results", "retrospective"} <= set(computed)
+    computed.clear()
+    at.switch_page(f"{PAGES}/okr_vs_kpi.py").run()
+    assert not at.exception
+    assert not {"split", "stream_modes", "teams", "kr_issues"} & set(computed)  # found in the cache
+    assert metrics(at)  # and shown
+
+
+def test_the_warm_up_starts_once_the_run_that_asked_has_ended(review_db, monkeypatch):
+    """Started during the run, it competed with the page's last elements (the first page after start came later)."""
+    import threading
+
+    from okra_dash.ui import data
+
+    runs, alive_at_start = [], []
+    real_warm, real_compute = data.warm, data._compute
+    monkeypatch.setattr(data, "warm", lambda view: runs.append(threading.current_thread()) or real_warm(view))
+    monkeypatch.setattr(data, "_compute", lambda view, names: alive_at_start.append(
+        [run.is_alive() for run in runs]) or real_compute(view, names))
+    app(review_db, monkeypatch, as_of=dt.date(2026, 1, 22))  # a date no other test has warmed
+    for thread in threading.enumerate():
+        if thread.name == "okra-warm":
+            thread.join(timeout=60)
+    assert runs and runs[0] is not threading.main_thread()
+    assert alive_at_start == [[False]]
+
+
+def test_a_process_that_ends_while_the_warm_up_runs_exits_cleanly(review_db):
+    """A warm-up thread still inside a DuckDB query when Python finalizes used to abort the process (SIGABRT,
+    status 134): a server stopped, or a test run ended, right after a page was shown. It stops at its next query
+    and is waited for."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from streamlit.testing.v1 import AppTest; "
+              f"at = AppTest.from_file({str(APP)!r}, default_timeout=60); "
+              "at.query_params['as_of'] = '2026-01-31'; at.run(); "
+              "assert not at.exception and at.metric; print('shown')")  # and exit at once, the warm-up running
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "OKRA_DB": str(review_db), "OKRA_SOURCE": "", "OKRA_WARM": "1"})
+        assert (done.returncode, done.stdout.strip()) == (0, "shown"), done.stderr[-2000:]
+
+
+def test_the_warm_up_also_computes_the_unfiltered_stalled_list_and_the_latest_closed_cycles_retrospective(
+        review_db, monkeypatch):
+    import threading
+
+    from okra_dash import queries
+
+    computed = []
+    real = queries.frame
+    monkeypatch.setattr(queries, "frame",
+                        lambda con, name, **values: computed.append((name, tuple(values["cycles"]))) or real(
+                            con, name, **values))
+    at = app(review_db, monkeypatch, as_of=dt.date(2026, 4, 16), cycle="2026-S")  # 2026-Q1 has closed
+    for thread in threading.enumerate():
+        if thread.name == "okra-warm":
+            thread.join(timeout=60)
+    assert ("retrospective", ("2026-Q1",)) in computed and ("stalled_key_results", ("2026-S",)) in computed
+    computed.clear()
+    for page in ("stalled", "retrospective"):
+        at.switch_page(f"{PAGES}/{page}.py").run()
+        assert not at.exception
+    assert at.selectbox(key="retro_cycle").value == "2026-Q1"
+    assert not {name for name, _ in computed} & {"stalled_key_results", "retrospective"}  # found in the cache
+
+
 def test_every_query_a_page_reads_without_filters_takes_only_what_a_review_binds(review_db):
     from okra_dash import store
     from okra_dash.figures.review import Review
@@ -428,6 +511,7 @@ def test_the_file_is_opened_once_per_version_and_every_page_reads_it_through_cur
     opened = []
     real = store.connect
     monkeypatch.setattr(store, "connect", lambda path=None: opened.append(path) or real(path))
+    monkeypatch.setenv("OKRA_WARM", "0")
     at = app(review_db, monkeypatch)
     first = metrics(at)
     for page in ("value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality",

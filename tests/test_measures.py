@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from okra_dash import queries
+from okra_dash import store
 from okra_dash.figures.review import Review
 from tests.conftest import review_of
 
@@ -219,46 +219,18 @@ def test_projected_end_is_where_the_value_lands_at_its_rate_so_far(review_db):
     assert pd.isna(early.loc["KR-G", "projected_end"])
 
 
-def test_the_reviews_measures_are_computed_once_per_connection_and_values(review_db):
-    """Queries reading review_measures share one computation of kr_measures per connection and values: a row
-    slipped into it shows in the next query with the same values, and is gone when the date changes."""
-    review = review_of(review_db, AS_OF)
-    con = review.con
-    assert sorted(review.frame("key_results")["kr_id"]) == sorted(EXPECTED)
-    measured = con.execute("SELECT * FROM review_measures ORDER BY kr_id").fetchall()
-    assert measured == con.execute("SELECT * FROM kr_measures($as_of, $cycles, $review) ORDER BY kr_id",
-                                   {k: review.params[k] for k in ("as_of", "cycles", "review")}).fetchall()
-    con.execute("INSERT INTO review_measures SELECT * REPLACE ('KR-SLIPPED' AS kr_id) FROM review_measures "
-                "WHERE kr_id = 'KR-A'")
-    assert "KR-SLIPPED" in set(review.frame("key_results")["kr_id"])  # not computed again
-    later = review_of(review_db, AS_OF + dt.timedelta(days=7))
-    later.con = con  # the same connection, another date
-    assert "KR-SLIPPED" not in set(later.frame("key_results")["kr_id"])
-    review.con = queries.cursor(con)  # a cursor's temp tables are its own: it computes its own
-    assert "KR-SLIPPED" not in set(review.frame("key_results")["kr_id"])
+def test_the_reports_queries_measured_once_give_what_each_gives_alone_on_a_reader_and_a_replay(review_db, mixed_db):
+    """Review.rows_many measures the review once and lets every query read it (sql/measured_once.sql); compared as
+    the report writes them (12 decimals: DuckDB averages in parallel, so a mean's 16th digit can differ)."""
+    from okra_dash.figures.report import REPORTED, records
 
-
-def test_last_weeks_measures_are_computed_once_per_connection_and_values(review_db):
-    """The headline and the changes read kr_measures seven days before the date from one table per connection
-    and values (last_week_measures): a status altered in it shows in both, and is gone when the date changes."""
-    review = review_of(review_db, AS_OF)
-    con = review.con
-
-    def counted_last_week(review: Review) -> int:
-        row = review.frame("headline").set_index("moment").loc["last week"]
-        return int(row["on_track"] + row["at_risk"] + row["off_track"])
-
-    counted = counted_last_week(review)
-    values = {k: review.params[k] for k in ("as_of", "cycles", "review")}
-    assert con.execute("SELECT * FROM last_week_measures ORDER BY kr_id").fetchall() == con.execute(
-        "SELECT * FROM kr_measures(week_before($as_of), $cycles, $review) ORDER BY kr_id", values).fetchall()
-    kr_id = con.execute("SELECT min(kr_id) FROM last_week_measures WHERE status IS NOT NULL").fetchall()[0][0]
-    con.execute("UPDATE last_week_measures SET status = 'altered' WHERE kr_id = ?", [kr_id])
-    assert counted_last_week(review) == counted - 1  # 'altered' is none of the three statuses
-    changed = review.frame("changes").set_index("kr_id")
-    assert changed.loc[kr_id, "status_before"] == "altered"
-    later = review_of(review_db, AS_OF + dt.timedelta(days=7))
-    expected = counted_last_week(later)  # on a connection of its own
-    later.con = con  # the same connection, another date: computed again
-    assert counted_last_week(later) == expected
-    assert kr_id not in set(later.frame("changes").query("status_before == 'altered'")["kr_id"])
+    cases = [(store.connect(review_db), AS_OF, None), (store.replay(review_db, 1), AS_OF, None),
+             (store.connect(mixed_db), dt.date(2026, 5, 20), ["2026-Q1", "2026-Q2"])]
+    for con, as_of, cycles in cases:
+        review = Review(con, as_of, cycles=cycles)
+        together = review.rows_many(list(REPORTED))
+        assert set(together) == set(REPORTED)
+        for name in REPORTED:
+            assert records(together[name]) == records(review.rows(name)), name
+        assert together["key_results"] and together["headline"] and together["changes"] is not None
+        con.close()

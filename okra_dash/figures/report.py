@@ -70,7 +70,7 @@ REPORTED = ("key_results", "sync_log", "headline", "value_streams", "split", "bu
 
 def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
     """Everything the review shows as of its date, as plain data; as_seen: the moment it was replayed as."""
-    rows = {name: review.rows(name) for name in REPORTED}
+    rows = review.rows_many(list(REPORTED))
     key_results = [{("start" if name == "start_value" else name): value for name, value in row.items()}
                    for row in rows["key_results"]]
     last = rows["sync_log"][:1]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as dt
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -137,7 +136,7 @@ def warm(view: View) -> None:
     """After a page is shown, compute in the background every query a page reads with this view's choices
     alone (the ones without filters), so the first visit of every other page finds them cached. Once per view
     and file version; off with OKRA_WARM=0."""
-    if os.environ.get("OKRA_WARM") == "0" or view in _WARMED:
+    if not settings.warm_up() or view in _WARMED:
         return
     _WARMED.add(view)
     wanted = [name for name in queries.names() if queries.parameters(name) <= Review.PARAMETERS]
