@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okra_dash import ui
-from okra_dash.ui import data, pages, sidebar, sign_in, state
+from okra_dash.ui import collector, data, pages, sidebar, sign_in, state
 from okra_dash.ui.text import md
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
@@ -45,3 +45,4 @@ finally:  # also when a page stops early: the link always holds what was shown
         # what a link asked for is whatever its sender typed: text, never a link or markup on this page
         notes.caption("Ignored from the link, as this view has no such thing: " + md(", ".join(state.notes())) + ".")
     state.finish()
+    collector.freeze_long_lived()  # what this run imported, out of the collector's walks
