@@ -2,13 +2,9 @@
 
 import streamlit as st
 
-from okra_dash.ui import collector
-
-collector.freeze_long_lived()  # Streamlit's server, out of the collections that importing pandas and Altair starts
-
-from okra_dash import ui  # noqa: E402
-from okra_dash.ui import data, pages, sidebar, sign_in, state  # noqa: E402
-from okra_dash.ui.text import md  # noqa: E402
+from okra_dash import ui
+from okra_dash.ui import collector, data, pages, sidebar, sign_in, state
+from okra_dash.ui.text import md
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
 st.html(ui.TOUCH_CSS)

@@ -492,29 +492,6 @@ def test_the_warm_up_also_computes_the_unfiltered_stalled_list_and_the_latest_cl
     assert not {name for name, _ in computed} & {"stalled_key_results", "retrospective"}  # found in the cache
 
 
-def test_the_weekly_review_computes_its_slowest_queries_side_by_side_and_each_once(review_db, monkeypatch):
-    """The weekly review starts its three slowest queries in threads of their own before it draws; its own reads
-    wait for them, so each is computed once, and a rerun starts none again."""
-    import threading
-
-    from okra_dash import queries
-
-    monkeypatch.setenv("OKRA_WARM", "0")
-    computed = []
-    real = queries.frame
-    monkeypatch.setattr(queries, "frame", lambda con, name, **values: computed.append(
-        (name, threading.current_thread().name)) or real(con, name, **values))
-    at = app(review_db, monkeypatch, as_of=dt.date(2026, 1, 24))  # a date no other test's cache holds
-    by_prefetch = {name for name, thread in computed if thread == "okra-prefetch"}
-    assert by_prefetch == {"trajectory", "value_streams", "changes"}
-    for name in by_prefetch:
-        assert [n for n, _ in computed].count(name) == 1, computed
-    assert metrics(at)["On track"] == "3"  # Jan 24: A, B, C (the module docstring)
-    computed.clear()
-    at.run()
-    assert not computed
-
-
 def test_every_query_a_page_reads_without_filters_takes_only_what_a_review_binds(review_db):
     from okra_dash import store
     from okra_dash.figures.review import Review
