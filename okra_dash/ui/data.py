@@ -151,27 +151,6 @@ def _after_run(run: threading.Thread, view: View, names: list[str]) -> None:
     _compute(view, names)
 
 
-_PREFETCHED: set[tuple[View, str]] = set()  # the (view, query) pairs a prefetch thread has computed or is computing
-
-
-def prefetch(view: View, *names: str) -> None:
-    """Start computing these queries of the view, each in a thread of its own, so that a page that reads several
-    cold ones (the first page after start, a new date) has them computed side by side on the machine's cores
-    while it draws; its own reads wait for them (st.cache_data computes a key once). Once per view and query:
-    later reruns find them cached."""
-    for name in names:
-        if (view, name) not in _PREFETCHED:
-            _PREFETCHED.add((view, name))
-            _in_background("prefetch", _fetch, view, name)
-
-
-def _fetch(view: View, name: str) -> None:
-    try:
-        view.frame(name)
-    except Exception:  # the page reads it again and says what is wrong
-        return
-
-
 # The stalled list before anyone filters it: what the Stalled page shows first (and counts against).
 ALL_STALLED = {"value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0}
 

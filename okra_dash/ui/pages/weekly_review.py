@@ -10,9 +10,6 @@ from okra_dash.ui.text import md
 from okra_dash.words import counted
 
 view = data.current_view()
-# Its slowest queries side by side on the two cores, cold on a new date or after a sync; the Value streams page
-# reads two of them: without it a page's slowest first visit took 1.1-1.6 s against 0.6-1.0 s (bench compare).
-data.prefetch(view, "trajectory", "value_streams", "changes")
 
 limits = view.thresholds
 windows = view.frame("cycle_windows")
