@@ -135,7 +135,8 @@ _WARMED: set[View] = set()  # the views whose queries a thread has computed (or 
 def warm(view: View) -> None:
     """After a page is shown, compute in the background every query a page reads with this view's choices
     alone (the ones without filters), so the first visit of every other page finds them cached. Once per view
-    and file version; off with OKRA_WARM=0."""
+    and file version; off with OKRA_WARM=0. It pays: first visits at 10,000 KRs (AppTest, server side) took
+    0.13 s against 0.29 s (Champions), 0.09 against 0.22 s (OKR vs KPI), 0.11 against 0.19 s (Retrospective)."""
     if not settings.warm_up() or view in _WARMED:
         return
     _WARMED.add(view)
