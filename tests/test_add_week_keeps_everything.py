@@ -266,6 +266,7 @@ def test_syncing_a_workbook_with_an_excel_dropdown_prints_no_library_warning(lib
         assert "Warning" not in run.stderr and "warn(" not in run.stderr
 
 
+@pytest.mark.filterwarnings("ignore:File may not be readable")  # openpyxl, on the table's empty header cells
 def test_add_week_refuses_to_write_inside_an_excel_table_and_says_how_to_add_the_weeks(tmp_path):
     from openpyxl.worksheet.table import Table
 
