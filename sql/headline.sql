@@ -1,6 +1,7 @@
 -- headline: the weekly review's headline figures for $as_of ("now") and seven days earlier
 -- ("last week"), over $cycles: KRs per status, value streams behind pace, stalled KRs, and
--- the share of KRs checked in during the ISO week holding the date.
+-- the share of KRs checked in for the last full week before the date (last_full_week: its Monday), of those
+-- whose cycle touches that week.
 -- Parameters: $as_of, $cycles, and $review (the thresholds and words in force; its statuses are
 -- on track, at risk, off track in that order).
 WITH dates AS (
@@ -17,10 +18,12 @@ streams AS (  -- the statuses value_streams.sql gives, over the KR rows already 
            stream_status(progress_clamped, expected, health, status, $review) AS status
     FROM kr GROUP BY moment, value_stream, cycle
 ),
-checked AS (
-    SELECT kr.moment, count(DISTINCT ch.kr_id) AS n
-    FROM kr JOIN checkins AS ch
-      ON ch.kr_id = kr.kr_id AND ch.week = date_trunc('week', kr.as_of_date)
+checked AS (  -- each moment's last full week: two complete weeks compared, so a Monday is no false alarm
+    SELECT kr.moment, count(DISTINCT ch.kr_id) FILTER (WHERE ch.kr_id IS NOT NULL) AS n,
+           count(*) FILTER (WHERE kr.start_date <= last_full_week(kr.as_of_date) + 6
+                              AND kr.end_date >= last_full_week(kr.as_of_date)) AS due
+    FROM kr LEFT JOIN checkins AS ch
+      ON ch.kr_id = kr.kr_id AND ch.week = last_full_week(kr.as_of_date)
     GROUP BY kr.moment
 )
 SELECT d.moment, d.day,
@@ -32,7 +35,8 @@ SELECT d.moment, d.day,
            AS streams_behind,
        (SELECT count(*) FROM streams AS s WHERE s.moment = d.moment) AS streams,
        count(kr.kr_id) FILTER (WHERE len(kr.stalled) > 0) AS stalled,
-       coalesce(max(c.n), 0) / nullif(count(kr.kr_id) FILTER (WHERE kr.in_cycle), 0) AS checked_in_this_week
+       last_full_week(d.day) AS last_full_week,
+       coalesce(max(c.n), 0) / nullif(max(c.due), 0) AS checked_in_last_week
 FROM dates AS d
 LEFT JOIN kr ON kr.moment = d.moment
 LEFT JOIN checked AS c ON c.moment = d.moment

@@ -82,6 +82,10 @@ WHERE list_contains(cycles, c.cycle) AND c.start_date <= CAST(as_of AS DATE);
 -- The date the headline and the changes compare the review with ("last week"): seven days before it.
 CREATE OR REPLACE MACRO week_before(as_of) AS CAST(as_of AS DATE) - 7;
 
+-- The last full week before a date: the Monday 7 days before the Monday of the date's week (a Monday's is the
+-- week that just ended). What champions chase and what "checked in" counts: a complete week, never one begun.
+CREATE OR REPLACE MACRO last_full_week(as_of) AS CAST(date_trunc('week', CAST(as_of AS DATE)) AS DATE) - 7;
+
 -- A cycle is closed from the day after its end: the retrospective offers it and the estimation counts it.
 CREATE OR REPLACE MACRO cycle_closed(end_date, as_of) AS end_date < CAST(as_of AS DATE);
 
@@ -204,7 +208,7 @@ ASOF LEFT JOIN checkins AS ch ON ch.kr_id = k.kr_id AND ch.week <= k.moment;
 -- the KR misses its check-in for the last full week (the week whose Monday is 7 days before the
 -- Monday of as_of's week; only KRs whose cycle touches that week), with its measures.
 CREATE OR REPLACE MACRO champion_krs(as_of, cycles, review) AS TABLE
-WITH last_week AS (SELECT CAST(date_trunc('week', CAST(as_of AS DATE)) AS DATE) - 7 AS monday)
+WITH last_week AS (SELECT last_full_week(as_of) AS monday)
 SELECT t.champion, kr.*, l.monday AS last_full_week,
        -- the cycle contains as_of, so it ends after last week: only its start can miss that week
        kr.start_date <= l.monday + 6

@@ -55,10 +55,11 @@ def deltas(at):
 def test_the_weekly_review_shows_the_headline_with_changes_since_last_week(review_db, monkeypatch):
     at = app(review_db, monkeypatch)
     assert metrics(at) == {"On track": "4", "At risk": "0", "Off track": "2", "Streams behind": "0 of 2",
-                           "Stalled": "4", "Checked in": "67%"}
-    # Jan 24: 3 on track, 3 off track, 3 stalled (D, E, F); checked in that week: A, B, D = 50%.
+                           "Stalled": "4", "Checked in last week": "50%"}
+    # Jan 24: 3 on track, 3 off track, 3 stalled (D, E, F). Checked in for the week of Jan 19: A, B, D of the
+    # six (50%); for the week of Jan 12: A, B, C, D (67%).
     assert deltas(at) == {"On track": "1", "At risk": "0", "Off track": "-1", "Streams behind": "0",
-                          "Stalled": "1", "Checked in": "+17 pts"}
+                          "Stalled": "1", "Checked in last week": "-17 pts"}
     changes = at.dataframe[0].value
     assert sorted(changes["kr_id"]) == ["KR-B", "KR-C", "KR-D", "KR-E", "KR-F"]
     busy = at.dataframe[1].value
@@ -69,14 +70,27 @@ def test_the_weekly_review_shows_the_headline_with_changes_since_last_week(revie
 
 
 def test_an_unchanged_check_in_share_is_shown_as_no_change_not_as_a_rise(review_db, monkeypatch):
-    # Jan 12: two of the three key results checked in this week, as in the week before (67% both weeks).
-    at = app(review_db, monkeypatch, as_of=dt.date(2026, 1, 12))
-    checked = next(metric for metric in at.metric if metric.label == "Checked in")
+    # Monday Jan 19: the week of Jan 12 (A, B, C, D of six) against the week of Jan 5 (A, B, C, D): 67% both.
+    at = app(review_db, monkeypatch, as_of=dt.date(2026, 1, 19))
+    checked = next(metric for metric in at.metric if metric.label == "Checked in last week")
     assert (checked.value, checked.delta) == ("67%", "0 pts")
     assert checked.proto.direction == checked.proto.MetricDirection.NONE
     assert checked.proto.color == checked.proto.MetricColor.GRAY
-    risen = next(metric for metric in app(review_db, monkeypatch).metric if metric.label == "Checked in")
+    # Monday Feb 2: the week of Jan 26 (A, B, D, F: 67%) against the week of Jan 19 (A, B, D: 50%).
+    risen = next(metric for metric in app(review_db, monkeypatch, as_of=dt.date(2026, 2, 2)).metric
+                 if metric.label == "Checked in last week")
     assert risen.proto.direction == risen.proto.MetricDirection.UP and risen.delta == "+17 pts"
+
+
+def test_on_a_monday_after_a_complete_week_the_check_ins_show_no_drop(tmp_path, tabs, monkeypatch):
+    """The meeting's Monday: every key result checked in every week so far. Compared with a week just begun, the
+    share fell to 0% (-100 pts) for the calendar alone; the last full week against the week before stays 100%."""
+    for row in tabs["Check-ins"][1:]:
+        row[2:] = ["1", "2", "3", "4"]  # every key result, every week up to the week of Jan 26
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    at = app(db, monkeypatch, as_of=dt.date(2026, 2, 2))  # Monday
+    assert metrics(at)["Checked in last week"] == "100%" and deltas(at)["Checked in last week"] == "0 pts"
 
 
 def test_the_weekly_review_agrees_with_the_report_for_the_same_date_and_cycle(review_db, monkeypatch, capsys):

@@ -226,10 +226,10 @@ def test_a_webhook_that_refuses_is_one_sentence_that_keeps_its_secret_path(revie
 def test_the_headline_changes_are_counts_and_whole_points_of_the_shares_as_shown():
     from okra_dash.figures.report import change, points_change
 
-    now = {"on_track": 4, "checked_in_this_week": 2 / 3}
-    before = {"on_track": 3, "checked_in_this_week": 0.5}
+    now = {"on_track": 4, "checked_in_last_week": 2 / 3}
+    before = {"on_track": 3, "checked_in_last_week": 0.5}
     assert change(now, before, "on_track") == 1
-    assert points_change(now, before, "checked_in_this_week") == 17  # 67 % shown, 50 % shown
+    assert points_change(now, before, "checked_in_last_week") == 17  # 67 % shown, 50 % shown
     # 0.335 shows as 34 %, 0.325 as 32 %: the change is of the shares shown, +2, not round(1.0) = +1.
     assert points_change({"s": 0.335}, {"s": 0.325}, "s") == 2
     assert points_change({"s": 0.5}, {"s": float("nan")}, "s") is None

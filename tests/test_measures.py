@@ -162,9 +162,11 @@ def test_the_headline_counts_now_and_a_week_earlier(review_db):
     counts = ["on_track", "at_risk", "off_track", "stalled", "streams_behind"]
     assert head.loc["now", counts].tolist() == [4, 0, 2, 4, 0]
     assert head.loc["last week", ["on_track", "off_track", "stalled"]].tolist() == [3, 3, 3]
-    # Week of Jan 26: A, B, D, F checked in out of six; week of Jan 19: A, B, D.
-    assert head.loc["now", "checked_in_this_week"] == pytest.approx(4 / 6)
-    assert head.loc["last week", "checked_in_this_week"] == pytest.approx(3 / 6)
+    # Saturday Jan 31: the last full week is Jan 19-25 (A, B, D checked in, of six); a week earlier, Jan 12-18
+    # (A, B, C, D).
+    assert head.loc["now", "checked_in_last_week"] == pytest.approx(3 / 6)
+    assert head.loc["last week", "checked_in_last_week"] == pytest.approx(4 / 6)
+    assert head["last_full_week"].dt.date.tolist() == [dt.date(2026, 1, 19), dt.date(2026, 1, 12)]
 
 
 def test_a_key_results_weekly_values_come_with_the_linear_pace(review_db):

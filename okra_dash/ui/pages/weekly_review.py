@@ -1,6 +1,7 @@
 """Weekly review (for leaders): headline with change since last week, value streams against pace,
 what changed, busy without results, moved targets, focus warnings."""
 
+import pandas as pd
 import streamlit as st
 
 from okra_dash import charts
@@ -36,14 +37,15 @@ cols[0].metric("Streams behind", f"{int(now['streams_behind'])} of {int(now['str
                     "(a stream of health key results only: one of them breached).")
 cols[1].metric("Stalled", int(now["stalled"]), change(now, before, "stalled"),
                delta_color="inverse", help="Key results with no movement, no check-in or still at zero.")
-moved = points_change(now, before, "checked_in_this_week")
+moved = points_change(now, before, "checked_in_last_week")
+week = pd.Timestamp(now["last_full_week"])
 # Streamlit draws a text delta as a rise unless it starts with "-": no change is grey, without an arrow.
-cols[2].metric("Checked in", tables.percent(now["checked_in_this_week"]),
+cols[2].metric("Checked in last week", tables.percent(now["checked_in_last_week"]),
                None if moved is None else f"{moved:+.0f} pts" if moved else "0 pts",
                delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off",
-               help="This week: the share of the cycle's key results with a value for the week holding the "
-                    "as-of date. The change is against last week's share, a week that has ended: early in a week "
-                    "this one is naturally lower.")
+               help=f"The week of {week:%d %b} (Monday to Sunday), the last complete one: the share of the "
+                    "cycle's key results with a value for it, against the week before. Both weeks are complete, "
+                    "so the meeting's Monday shows no drop for the calendar alone.")
 
 streams = view.frame("value_streams")
 if streams.empty:
