@@ -181,7 +181,7 @@ FROM measured AS m;
 -- estimation) read this instead of kr_measures at every moment: current is the latest check-in at or before
 -- the moment, found for all moments at once by an ASOF join (tests hold it equal to kr_measures). Health KRs
 -- have neither progress nor pace. Columns: kr_id, team, value_stream, cycle, start_date, week, health,
--- progress_clamped, expected.
+-- progress (raw), progress_clamped, expected.
 CREATE OR REPLACE MACRO pace_at(as_of, cycles, review, weekly) AS TABLE
 WITH moments AS (
     SELECT cycle, week, least(week + 6, CAST(as_of AS DATE)) AS moment FROM cycle_weeks(as_of, cycles) WHERE weekly
@@ -197,6 +197,8 @@ krs AS (
     JOIN cycles AS c USING (cycle)
 )
 SELECT k.kr_id, k.team, k.value_stream, k.cycle, k.start_date, k.week, k.health,
+       CASE WHEN NOT k.health THEN kr_progress(coalesce(ch.value, k.start_value), k.start_value, k.target)
+       END AS progress,
        CASE WHEN NOT k.health THEN clamp01(kr_progress(coalesce(ch.value, k.start_value), k.start_value, k.target))
        END AS progress_clamped,
        CASE WHEN NOT k.health THEN cycle_elapsed(k.start_date, k.end_date, k.moment) END AS expected

@@ -124,10 +124,13 @@ def test_the_stalled_csv_has_plain_reasons_rounded_numbers_and_start(review_db):
     frame = review.frame("stalled_key_results", value_streams=[], teams=[], modes=[], reasons=[], min_weeks=0)
     frame.loc[frame["kr_id"] == "KR-B", "current"] = 40.00000000000001  # float noise must not reach the file
     frame.loc[frame["kr_id"] == "KR-D", "key_result"] = "=HYPERLINK(\"http://x\")"
+    frame["confidence"] = frame["confidence"].astype(float)
+    frame.loc[frame["kr_id"] == "KR-B", "confidence"] = 3.0
     rows = list(csv.DictReader(io.StringIO(stalled_csv(frame))))
     by_kr = {row["KR"]: row for row in rows}
     assert by_kr["KR-D"]["Stalled because"] == "no movement; flat at zero"
-    assert (by_kr["KR-B"]["Start"], by_kr["KR-B"]["Current"], by_kr["KR-B"]["Target"]) == ("50.0", "40.0", "10.0")
+    # Numbers as typed: 50, not 50.0; a confidence of 3, not 3.0.
+    assert [by_kr["KR-B"][label] for label in ("Start", "Current", "Target", "Confidence")] == ["50", "40", "10", "3"]
     assert by_kr["KR-B"]["Progress %"] == "25" and by_kr["KR-B"]["Expected %"] == "34"
     assert by_kr["KR-D"]["Key result"] == "'=HYPERLINK(\"http://x\")"  # defused: shown, never run
 

@@ -1,7 +1,8 @@
 """Estimation across cycles: every closed cycle side by side, worked out by hand for tests/data/review.
 
-As of 2026-07-05 both cycles have closed: 2026-Q1 (final values KR-A 40 -> 0.4, KR-B 40 -> 0.25, KR-C 25 ->
-clamped 1, KR-D 0, KR-E none -> 0, KR-F 3 -> 0.3) and 2026-S (KR-G 10 of 60 -> 1/6; TBD is no value).
+As of 2026-07-05 both cycles have closed: 2026-Q1 (final values KR-A 40 -> 0.4, KR-B 40 -> 0.25, KR-C 25 of
+10 -> 20 -> 1.5, shown as it is, KR-D 0, KR-E none -> 0, KR-F 3 -> 0.3) and 2026-S (KR-G 10 of 60 -> 1/6; TBD is
+no value).
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ def _side_by_side(db, grouping):
 
 def test_each_teams_final_achievement_per_closed_cycle(review_db):
     assert _side_by_side(review_db, "team") == pytest.approx({
-        ("Alpha", "2026-Q1"): (0.4 + 0.25) / 2, ("Beta", "2026-Q1"): 1.0, ("Beta", "2026-S"): 1 / 6,
+        ("Alpha", "2026-Q1"): (0.4 + 0.25) / 2, ("Beta", "2026-Q1"): 1.5, ("Beta", "2026-S"): 1 / 6,
         ("Gamma", "2026-Q1"): 0.3, ("Hotline", "2026-Q1"): 0.0})
 
 
 def test_each_value_streams_final_achievement_per_closed_cycle(review_db):
     assert _side_by_side(review_db, "value stream") == pytest.approx({
-        ("Customer experience", "2026-Q1"): (0.4 + 0.25 + 0.3) / 3, ("Stores", "2026-Q1"): (1 + 0 + 0) / 3,
+        ("Customer experience", "2026-Q1"): (0.4 + 0.25 + 0.3) / 3, ("Stores", "2026-Q1"): (1.5 + 0 + 0) / 3,
         ("Customer experience", "2026-S"): 1 / 6})
 
 
@@ -44,7 +45,8 @@ def test_the_retrospective_shows_the_closed_cycles_side_by_side(review_db, monke
     teams, streams = at.dataframe[-2].value.set_index("Team"), at.dataframe[-1].value.set_index("Value stream")
     assert list(teams.columns) == ["2026-Q1", "2026-S"]  # in the order the cycles started
     assert teams.loc["Alpha", "2026-Q1"] == 32 and teams.loc["Beta", "2026-S"] == 17
-    assert streams.loc["Stores", "2026-Q1"] == 33
+    assert streams.loc["Stores", "2026-Q1"] == 50
+    assert teams.loc["Beta", "2026-Q1"] == 150  # above the target, shown as it is
 
 
 def test_each_achievement_is_the_reviews_own_measure_at_the_date(mixed_db):
@@ -58,7 +60,7 @@ def test_each_achievement_is_the_reviews_own_measure_at_the_date(mixed_db):
     measured = {}
     for grouping, column in (("team", "team"), ("value stream", "value_stream")):
         for name, cycle, start, achievement, count in con.execute(
-                f"SELECT {column}, cycle, min(start_date), avg(progress_clamped), count(*) "
+                f"SELECT {column}, cycle, min(start_date), avg(progress), count(*) "
                 "FROM kr_measures(?, ['2026-Q1', '2026-Q2'], ?) WHERE NOT health GROUP BY ALL",
                 [as_of, review_of(mixed_db, as_of).params["review"]]).fetchall():
             measured[(grouping, name, cycle)] = (start, achievement, count)

@@ -7,6 +7,8 @@ import math
 import pandas as pd
 from gspread.utils import rowcol_to_a1
 
+from okra_dash.words import format_number
+
 # A CSV cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,6 +56,8 @@ def stalled_csv(stalled: pd.DataFrame) -> str:
     out["Stalled because"] = out["Stalled because"].map(lambda reasons: "; ".join(reasons))
     for label in ("Progress %", "Expected %"):
         out[label] = (out[label] * 100).round().astype("Int64")
-    for label in ("Start", "Current", "Target"):
-        out[label] = out[label].map(lambda value: float(f"{value:.10g}") if value == value else value)
+    for label in ("Start", "Current", "Target", "Confidence"):  # as typed: 0, 400, 3 (not 0.0, 400.0, 3.0)
+        if label in out:
+            out[label] = out[label].map(lambda value: format_number(value) if isinstance(value, (int, float))
+                                        and value == value else None)
     return csv_export(out)

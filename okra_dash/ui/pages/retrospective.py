@@ -23,7 +23,8 @@ state.seed(CLOSED, closed, default=closed[0], what="closed cycle")
 cycle = st.selectbox("Closed cycle", closed, key="retro_cycle")
 state.publish(CLOSED, cycle)
 retro = dataclasses.replace(view, cycles=(cycle,)).frame("retrospective")
-st.info("Reaching 50–60% of an ambitious key result is often an estimation lesson, not a failure: the target "
+(lesson, low), (_, high) = BANDS[1], BANDS[2]  # the band the banner speaks of, quoted from words.BANDS
+st.info(f"Reaching {low:.0%}–{high:.0%} of an ambitious key result is often an {lesson}, not a failure: the target "
         "was a guess made months ago. Ask what the team learned about estimating, not who is to blame.",
         icon=":material/school:")
 

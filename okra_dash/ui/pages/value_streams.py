@@ -77,4 +77,5 @@ if actions.empty:
     st.caption("No actions recorded.")
 else:
     st.dataframe(actions, hide_index=True, placeholder=tables.MISSING, column_config={
-        "action": st.column_config.TextColumn("Action", width="large"), "due": st.column_config.DateColumn("Due")})
+        "action": st.column_config.TextColumn("Action", width="large"), "status": "Status", "owner": "Owner",
+        "due": st.column_config.DateColumn("Due")})
