@@ -353,7 +353,7 @@ def test_changing_a_threshold_in_the_sidebar_changes_the_statuses(review_db, mon
     assert not at.sidebar.number_input  # folded, the thresholds are not drawn
     unfold(at, "thresholds_open")
     at.number_input(key="threshold_on_track_margin").set_value(0.0).run()
-    at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()
+    at.number_input(key="threshold_at_risk_margin").set_value(5.0).run()  # points, as the label says
     # Expected 0.337: A (0.40) stays on track, F (0.30) becomes at risk, B (0.25) off track.
     strict = {"On track": "2", "At risk": "1", "Off track": "3"}
     assert {k: v for k, v in metrics(at).items() if k in strict} == strict
@@ -366,7 +366,7 @@ def test_changing_a_threshold_in_the_sidebar_changes_the_statuses(review_db, mon
     at.switch_page(f"{PAGES}/weekly_review.py").run()
     assert {k: v for k, v in metrics(at).items() if k in strict} == strict
     unfold(at, "thresholds_open")  # unfolded, the inputs show the values in force
-    assert at.number_input(key="threshold_at_risk_margin").value == 0.05
+    assert at.number_input(key="threshold_at_risk_margin").value == 5.0
     assert at.number_input(key="threshold_on_track_margin").value == 0.0
 
 

@@ -51,12 +51,12 @@ def test_thresholds_that_contradict_each_other_are_refused_with_a_reset(review_d
     at = app(review_db, monkeypatch)
     before = metrics(at)
     unfold(at, "thresholds_open")
-    at.number_input(key="threshold_at_risk_margin").set_value(0.05).run()  # tighter than on track (0.10)
-    assert at.sidebar.error[0].value == ("At risk margin (0.05) cannot be tighter than on track margin (0.1): at "
-                                         "risk starts where on track ends. The defaults are used.")
+    at.number_input(key="threshold_at_risk_margin").set_value(5.0).run()  # tighter than on track (10 points)
+    assert at.sidebar.error[0].value == ("At risk margin (5 points) cannot be tighter than on track margin "
+                                         "(10 points): at risk starts where on track ends. The defaults are used.")
     assert metrics(at) == before
     at.button(key="reset_thresholds").click().run()
-    assert at.number_input(key="threshold_at_risk_margin").value == 0.25 and not at.sidebar.error
+    assert at.number_input(key="threshold_at_risk_margin").value == 25.0 and not at.sidebar.error
 
 
 def test_filters_survive_going_to_another_page_and_back(review_db, monkeypatch):

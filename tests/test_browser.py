@@ -600,8 +600,8 @@ def test_a_threshold_set_in_the_sidebar_stays_in_force_across_pages_and_resets(s
     before = metric_values(page)
     sidebar = page.get_by_test_id("stSidebar")
     open_expander(sidebar, "Thresholds")
-    field = sidebar.get_by_label("On track within (share below the pace)")
-    field.fill("0.00")
+    field = sidebar.get_by_label("On track within (points below the pace)")
+    field.fill("0.0")
     field.press("Enter")
     settle(page)
     page.wait_for_function("first => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== first",
@@ -615,9 +615,9 @@ def test_a_threshold_set_in_the_sidebar_stays_in_force_across_pages_and_resets(s
     open_page(page, "")
     assert metric_values(page) == tighter
     open_expander(sidebar, "Thresholds")
-    assert sidebar.get_by_label("On track within (share below the pace)").input_value() == "0.00"
+    assert sidebar.get_by_label("On track within (points below the pace)").input_value() == "0.0"
     sidebar.get_by_role("button", name="Reset to the defaults").click()
     settle(page)
     metrics_become(page, before)
-    assert sidebar.get_by_label("On track within (share below the pace)").input_value() == "0.10"
+    assert sidebar.get_by_label("On track within (points below the pace)").input_value() == "10.0"
     no_exception(page, "thresholds")

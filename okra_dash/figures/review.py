@@ -47,15 +47,21 @@ class Thresholds:
     def names(cls) -> list[str]:
         return [field.name for field in dataclasses.fields(cls)]
 
-    def problem(self) -> str | None:
-        """Why these thresholds cannot be used together, in one sentence, or None."""
-        for name in ("on_track_margin", "at_risk_margin", "flat_elapsed"):
+    SHARES = ("on_track_margin", "at_risk_margin", "flat_elapsed")  # shares of the way; the rest are counts
+
+    def problem(self, points: bool = False) -> str | None:
+        """Why these thresholds cannot be used together, in one sentence, or None. points: the shares as the
+        dashboard's inputs show them (10 points), not as the command line takes them (0.1)."""
+        def shown(value: float) -> str:
+            return f"{value * 100:g} points" if points else f"{value:g}"
+
+        for name in self.SHARES:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 1:
                 return f"{name.replace('_', ' ')} must be a share between 0 and 1, not {value}."
         if self.at_risk_margin < self.on_track_margin:
-            return (f"at risk margin ({self.at_risk_margin:g}) cannot be tighter than on track margin "
-                    f"({self.on_track_margin:g}): at risk starts where on track ends.")
+            return (f"at risk margin ({shown(self.at_risk_margin)}) cannot be tighter than on track margin "
+                    f"({shown(self.on_track_margin)}): at risk starts where on track ends.")
         for name in ("movement_checkins", "no_checkin_days", "busy_done_actions", "focus_max_objectives"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

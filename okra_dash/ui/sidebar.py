@@ -18,11 +18,11 @@ from okra_dash.ui.text import md
 from okra_dash.words import counted
 
 THRESHOLD_LABELS = {
-    "on_track_margin": "On track within (share below the pace)",
-    "at_risk_margin": "At risk within (share below the pace)",
+    "on_track_margin": "On track within (points below the pace)",
+    "at_risk_margin": "At risk within (points below the pace)",
     "movement_checkins": "'No movement': last N check-ins equal",
     "no_checkin_days": "'No check-in': none in N days",
-    "flat_elapsed": "'Flat at zero': from this share of the cycle",
+    "flat_elapsed": "'Flat at zero': from this % of the cycle",
     "busy_done_actions": "'Busy without results': N actions done",
     "focus_max_objectives": "Focus: at most N objectives per value stream",
 }
@@ -88,9 +88,14 @@ def render() -> View:
 _THRESHOLDS_KEPT = "_thresholds_kept"  # the values set, in force while the expander is folded and its inputs not drawn
 
 
+def _typed(name: str, value: float) -> float:
+    """A threshold as its input shows it: a share of the way in points (0.1 is 10), a count as it is."""
+    return round(value * 100, 1) if name in Thresholds.SHARES else value
+
+
 def _reset_thresholds() -> None:
     for name in THRESHOLD_LABELS:
-        st.session_state[f"threshold_{name}"] = getattr(Thresholds(), name)
+        st.session_state[f"threshold_{name}"] = _typed(name, getattr(Thresholds(), name))
     st.session_state[_THRESHOLDS_KEPT] = {}
 
 
@@ -107,12 +112,13 @@ def _thresholds(box, undrawn: bool) -> Thresholds:
             whole = isinstance(getattr(defaults, name), int)
             key = f"threshold_{name}"
             if undrawn or key not in ss:  # Streamlit forgot or kept a stale value while it was not drawn
-                ss[key] = values[name]
-            values[name] = box.number_input(label, step=1 if whole else 0.05, min_value=1 if whole else 0.0,
-                                            max_value=None if whole else 1.0, key=key)
+                ss[key] = _typed(name, values[name])
+            typed = box.number_input(label, step=1 if whole else 1.0, min_value=1 if whole else 0.0,
+                                     max_value=None if whole else 100.0, format=None if whole else "%.1f", key=key)
+            values[name] = typed if whole else round(typed / 100, 4)
         kept.update(values)
     chosen = dataclasses.replace(defaults, **values)
-    problem = chosen.problem()
+    problem = chosen.problem(points=True)
     if box.open and problem:
         box.error(f"{problem[0].upper()}{problem[1:]} The defaults are used.", icon=":material/tune:")
     if box.open and chosen != defaults:
