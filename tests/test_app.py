@@ -20,15 +20,34 @@ from tests.conftest import REVIEW, as_read, read_tabs, write_csv_folder
 AS_OF = dt.date(2026, 1, 31)
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = "okra_dash/ui/pages"
+FOLDED_TABLES = ("stalled_table_open", "issues_table_open")
 
 
-def app(db, monkeypatch, as_of=AS_OF, cycle="2026-Q1", page=None, query=None):
+def burn_up(at) -> dict:
+    """The key result's chart ("KR-C: weekly values"), wherever the page drew it."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    return next(spec for spec in specs if spec.get("title", {}).get("text", "").endswith("weekly values"))
+
+
+def frame_with(at, column: str):
+    """The first table on the page that has this column (the key results', the notes', ...)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def card_text(at) -> str:
+    """Every card's text on the page, as Markdown."""
+    return "\n".join(element.value for element in at.markdown)
+
+
+def app(db, monkeypatch, as_of=AS_OF, cycle="2026-Q1", page=None, query=None, tables_open=True):
     monkeypatch.setenv("OKRA_DB", str(db))
     monkeypatch.delenv("OKRA_SOURCE", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["as_of"] = as_of.isoformat()  # as a shared link opens the dashboard
     if cycle:
         at.query_params["cycle"] = cycle
+    for table in FOLDED_TABLES if tables_open else ():  # the grids below the cards: tests of figures read them
+        at.session_state[table] = True
     at.run()
     if page:
         for key, value in (query or {}).items():
@@ -112,7 +131,7 @@ def test_the_value_streams_page_shows_a_stream_its_key_results_and_a_burn_up(rev
     assert objective["kr_id"].tolist() == ["KR-C", "KR-D", "KR-E"]
     assert objective["progress_clamped"].tolist() == [100, 0, 0]  # whole percents, as the headline rounds
     at.selectbox(key="kr").set_value("KR-C").run()
-    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+    spec = burn_up(at)
     assert spec["title"] == {"text": "KR-C: weekly values", "subtitle": "dashed: the pace line; dotted: at this rate"}
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2026-01-01T00:00:00", "2026-03-31T00:00:00"]
     assert spec["layer"][1]["encoding"]["y"]["title"] == "Value (stores)"
@@ -261,7 +280,7 @@ def test_a_key_result_without_a_unit_has_none_in_its_burn_up_and_a_csv_source_no
     db = tmp_path / "okra.duckdb"
     sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
     at = app(db, monkeypatch, page="value_streams", query={"stream": "Stores", "kr": "KR-C"})
-    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+    spec = burn_up(at)
     titles = [layer["encoding"]["y"]["title"] for layer in spec["layer"] if "y" in layer["encoding"]
               and "title" in layer["encoding"]["y"]]
     assert titles and set(titles) == {"Value"}, titles
@@ -406,7 +425,7 @@ def test_a_configured_sheet_older_than_the_limit_is_synced_again_on_open(stale_s
     assert len(fake.requests) == 2
     assert not at.warning
     at.switch_page(f"{PAGES}/data_quality.py").run()
-    assert len(at.dataframe[1].value) == 2
+    assert len(at.dataframe[-1].value) == 2  # the sync history
     open_app()  # synced a moment ago: no request this time
     assert len(fake.requests) == 2
 
@@ -537,3 +556,33 @@ def test_the_file_is_opened_once_per_version_and_every_page_reads_it_through_cur
     at.button(key="sync_now").click().run()
     assert not at.exception
     assert len(opened) == 2 and metrics(at) == first  # the synced file, read by its own reader
+
+
+def test_the_stalled_page_reads_each_key_result_whole_and_opens_the_one_clicked_first(review_db, monkeypatch):
+    """Cards of text, the longest unchanged first: the full name, status and progress, why it is listed, its team
+    and stream, and what the team said; the grid stays folded until asked for. Opening one lands on it."""
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False)
+    assert not at.dataframe  # the grid is folded: not drawn
+    text = card_text(at)
+    assert "**KR-D · Calls answered in 1 minute**" in text
+    assert "🔴 off track · progress 0% against 34% expected · Hotline · Stores" in text
+    # KR-D: 0 every week, its Start: no change since the cycle began on Jan 1, 4 whole weeks by Jan 31.
+    assert "Stalled: no movement; flat at zero, 4 weeks unchanged." in text
+    assert "No note from the team yet." in text
+    titles = [line for line in text.splitlines() if line.startswith("**KR-")]
+    # D and E unchanged 4 weeks, B and C since Jan 12 (2 weeks), each pair in the list's own order.
+    assert titles == ["**KR-D · Calls answered in 1 minute**", "**KR-E · Self-service share**",
+                      "**KR-B · Complaints per week (lower is better)**", "**KR-C · Stores live**"]
+    at.button(key="open_stalled_KR-D").click().run()
+    assert at.query_params["kr"] == "KR-D" and at.query_params["stream"] == "Stores"
+    headings = [element.value for element in at.subheader]
+    assert headings[0] == "One key result, week by week"  # before the stream's objectives
+    assert at.markdown[0].value.startswith("**KR-D · Calls answered in 1 minute**")
+
+
+def test_the_data_quality_page_reads_each_problem_and_its_fix_whole(review_db, monkeypatch):
+    at = app(review_db, monkeypatch, page="data_quality", tables_open=False)
+    text = card_text(at)
+    assert "**Key results, row 7, column Team**: “Gamma”" in text
+    assert "How to fix it: Add the team to the Teams tab, or correct its spelling here." in text
+    assert len(at.dataframe) == 1  # only the sync history; the issues' grid is folded

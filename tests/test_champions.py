@@ -65,14 +65,14 @@ def test_a_key_result_whose_cycle_begins_after_last_week_is_not_missing(db):
 
 
 def test_the_champions_page_keeps_the_champion_in_the_link_and_shows_the_note(db, monkeypatch):
-    from tests.test_app import app, metrics
+    from tests.test_app import app, card_text, metrics
 
     nobody = "(teams with no champion)"
     at = app(db, monkeypatch, as_of=MONDAY, cycle=None, page="champions", query={"champion": nobody})
     assert metrics(at) == {"Missing last full week": "1", "Stalled": "1"}
-    table = at.dataframe[0].value.set_index("kr_id")
-    assert table.loc["L1", "missing"] == "missing (week of 09 Feb)"
-    assert table.loc["L1", "note"] == "Waiting for parts (week of 19 Jan)"
+    text = card_text(at)
+    assert "No check-in for the week of 09 Feb. Stalled: no check-in, 4 weeks unchanged." in text
+    assert "The team said (week of 19 Jan, confidence 4/10): “Waiting for parts”" in text
     assert at.query_params["champion"] == nobody
     titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
     assert titles == [{"text": "Check-in habits", "subtitle": "team by team and week by week"}]
@@ -92,9 +92,9 @@ def test_the_missing_cells_point_into_the_wide_grid(db):
 def test_a_stalled_key_result_that_checked_in_last_week_says_so(review_db, monkeypatch):
     """KR-B (Alpha, Ana's team) sits at 40 for three check-ins, the last in the week of Jan 19: stalled, and
     checked in last full week, which the list says rather than leaving the cell blank."""
-    from tests.test_app import app
+    from tests.test_app import app, card_text
 
     at = app(review_db, monkeypatch, page="champions", query={"champion": "Ana"})
-    table = at.dataframe[0].value.set_index("kr_id")
-    assert table.loc["KR-B", "missing"] == "checked in"
-    assert table.loc["KR-B", "stalled"] == "no movement"
+    card = card_text(at).split("**KR-B · ")[1].split("**KR-")[0]
+    assert "No check" not in card  # it checked in last full week
+    assert "Stalled: no movement" in card

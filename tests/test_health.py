@@ -132,14 +132,14 @@ def test_the_retrospective_bands_pace_krs_only(db):
 
 
 def test_the_dashboard_shows_health_krs_with_their_line_not_a_pace(db, monkeypatch):
-    from tests.test_app import app, metrics
+    from tests.test_app import app, burn_up, frame_with, metrics
 
     at = app(db, monkeypatch, as_of=AS_OF, page="value_streams", query={"stream": "Support", "kr": "H-BELOW"})
     assert metrics(at) == {"Progress": "–", "Expected pace": "–", "Status": "🔴 off track", "Key results": "3",
                            "Health KRs kept": "2 of 3"}
-    table = at.dataframe[0].value.set_index("kr_id")
+    table = frame_with(at, "kr_id").set_index("kr_id")
     assert table.loc["H-ABOVE", "expected"] == "≥ 90" and table.loc["H-BELOW", "expected"] == "≤ 30"
-    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+    spec = burn_up(at)
     assert spec["title"] == {"text": "H-BELOW: weekly values", "subtitle": "dashed: the line to hold (Keep below 30)"}
     assert spec["layer"][0]["encoding"]["tooltip"][0]["title"] == "Line to hold (min)"
 

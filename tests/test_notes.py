@@ -98,14 +98,14 @@ def test_the_stalled_list_shows_the_latest_note(db):
 
 
 def test_the_dashboard_shows_the_note_beside_the_kr_and_what_was_said_week_by_week(tmp_path, monkeypatch):
-    from tests.test_app import app
+    from tests.test_app import app, frame_with
 
     db = _synced(tmp_path, WIDE)
     at = app(db, monkeypatch, as_of=AS_OF, page="value_streams", query={"stream": "Growth", "kr": "P1"})
-    table = at.dataframe[0].value.set_index("kr_id")
+    table = frame_with(at, "kr_id").set_index("kr_id")
     assert table.loc["P1", "note"] == "Campaign slipped a week (week of 02 Feb)"
     assert table.loc["P1", "confidence"] == "7/10" and table.loc["P2", "note"].startswith("Second note")
-    said = at.dataframe[1].value
+    said = frame_with(at, "week")
     assert [d.date() for d in said["week"]] == [W2, W1]  # the note of 23 Feb is after the date
     assert list(said["confidence"]) == [7, 6]
     at = app(db, monkeypatch, as_of=AS_OF, page="stalled")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okra_dash import charts
-from okra_dash.ui import data, drawn, state, tables
+from okra_dash.ui import cards, data, drawn, state, tables
 from okra_dash.ui.text import md
 from okra_dash.words import EMPTY_CELL
 
@@ -33,11 +33,14 @@ if krs.empty:
     st.success("Nothing to chase: every key result checked in last week and none is stalled.")
 else:
     week = krs["last_full_week"].iloc[0]
-    krs["missing"] = krs["missing"].map({True: f"missing (week of {week:%d %b})", False: "checked in"})
-    st.dataframe(tables.shown(krs), hide_index=True, placeholder=tables.MISSING, column_config={
-        **tables.KR_COLUMNS, "missing": st.column_config.TextColumn("Last full week", width="medium")},
-        column_order=["kr_id", "team", "missing", "stalled", "note", "confidence", "status", "key_result",
-                      "current", "target"])
+    # A champion reads each one and asks about it: cards of whole text (the grid cut names and notes).
+    count = cards.shown_count("champion", len(krs))
+    for kr in krs.head(count).to_dict("records"):
+        why = " ".join(part for part in (
+            f"No check-in for the week of {week:%d %b}." if kr["missing"] else "", cards.stalled_why(kr)) if part)
+        if cards.kr_card(kr, why, "champion"):
+            state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
+    cards.more_button("champion", count, len(krs))
 habits = view.frame("habits")
 # The champion's teams; every team on request (hundreds of rows at a large company are slow and unreadable): the
 # habits chart and the late check-ins alike.

@@ -7,7 +7,7 @@ import streamlit as st
 
 from okra_dash import store
 from okra_dash.figures.links import cell_url
-from okra_dash.ui import data, tables
+from okra_dash.ui import cards, data, state, tables
 from okra_dash.ui.text import md
 
 view = data.current_view()
@@ -34,16 +34,26 @@ else:
     # Not every problem leaves its cell out (a KR with an unknown team still counts, under Unknown): each says.
     st.caption("Each problem says what became of its cell: left out of the figures, or counted another way. "
                "Everything else loaded. Fix them in the sheet and sync again.")
-    st.dataframe(issues, hide_index=True, placeholder=tables.MISSING,
-                 column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
-                 column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
-                                "column": "Column", "value": "Typed", "problem": st.column_config.TextColumn(
-                                    "Problem", width="large"),
-                                "fix": st.column_config.TextColumn("How to fix it", width="large"),
-                                "link": st.column_config.LinkColumn("In the sheet", display_text="open cell")})
-    # Below the table: on a phone the table's toolbar always shows, over the end of the line above it.
-    st.caption("A long problem or fix is cut to its column: double-click the cell to read all of it (on a phone, "
-               "double-tap).")
+    # The people who fill in the sheet read each problem and its fix whole: a list of text, not a grid.
+    count = cards.shown_count("issues", len(issues))
+    for issue in issues.head(count).to_dict("records"):
+        where = f"{md(issue['tab'])}, row {issue['row']}" + (f", column {md(issue['column'])}" if issue["column"]
+                                                             else "")
+        link = issue.get("link")
+        cell = f" · [open the cell]({link})" if isinstance(link, str) and link else ""
+        with st.container(border=True):
+            st.markdown(f"**{where}**: “{md(issue['value'])}”{cell}")
+            st.markdown(f"{md(issue['problem'])[:1].upper()}{md(issue['problem'])[1:]}.")
+            st.markdown(f"How to fix it: {md(issue['fix'])}")
+    cards.more_button("issues", count, len(issues))
+    table = state.fold(st, "Compare them in a table", "issues_table_open", icon=":material/table:")
+    if table.open:
+        table.dataframe(issues, hide_index=True, placeholder=tables.MISSING,
+                        column_order=["tab", "row", "column", "value", "problem", "fix", "link"],
+                        column_config={"tab": "Tab", "row": st.column_config.NumberColumn("Row", format="%d"),
+                                       "column": "Column", "value": "Typed", "problem": "Problem",
+                                       "fix": "How to fix it",
+                                       "link": st.column_config.LinkColumn("In the sheet", display_text="open cell")})
 
 st.subheader("Sync history")
 # The sync log keeps rows per tab as JSON; people read "Teams 9 · Objectives 15".

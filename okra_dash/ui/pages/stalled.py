@@ -5,7 +5,7 @@ import functools
 import streamlit as st
 
 from okra_dash.figures.links import cell_url, stalled_csv
-from okra_dash.ui import data, state, tables
+from okra_dash.ui import cards, data, state, tables
 from okra_dash.words import MODES, STALL_REASONS, counted
 
 # URL parameter -> (widget key, SQL filter), as the contract names them.
@@ -57,17 +57,20 @@ if tabs is not None and "Key results" in tabs.index:
     stalled["link"] = [cell_url(sheet, tabs["Key results"], row) for row in stalled["row"]]
 
 st.metric("Stalled key results shown", len(stalled), help=f"of {len(everything)} stalled in this view")
-picked = st.dataframe(tables.shown(stalled), hide_index=True, placeholder=tables.MISSING,
-                      column_config=tables.KR_COLUMNS,
-                      on_select="rerun", selection_mode="single-row", key="stalled_table",
-                      column_order=["kr_id", "status", "progress", "stalled", "weeks_since_change", "team",
-                                    "key_result", "note", "confidence", "current", "target", "value_stream", "mode",
-                                    "last_checkin", "link"])
-st.caption("Select a row to open the key result, week by week.")
-rows = picked.selection.rows if picked else []
-if rows:
-    kr = stalled.iloc[rows[0]]
-    state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
+# Read one by one in the stand-up: cards of whole text, the longest unchanged first (docs/dashboard.md says why).
+ordered = stalled.sort_values("weeks_since_change", ascending=False, kind="stable")
+count = cards.shown_count("stalled", len(ordered))
+for kr in ordered.head(count).to_dict("records"):
+    if cards.kr_card(kr, cards.stalled_why(kr), "stalled"):
+        state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
+cards.more_button("stalled", count, len(ordered))
+table = state.fold(st, "Compare them in a table", "stalled_table_open", icon=":material/table:")
+if table.open:  # sorting and comparing many rows: the grid, drawn only when asked for
+    table.dataframe(tables.shown(stalled), hide_index=True, placeholder=tables.MISSING,
+                    column_config=tables.KR_COLUMNS,
+                    column_order=["kr_id", "status", "progress", "stalled", "weeks_since_change", "team",
+                                  "key_result", "note", "confidence", "current", "target", "value_stream", "mode",
+                                  "last_checkin", "link"])
 # The CSV is written when the button is clicked (Streamlit calls it then), not on every rerun. A click does not
 # rerun the page either: with that rerun racing the fetch, 2 downloads in 15 never came on a loaded machine (none
 # in 25 without it).

@@ -20,6 +20,8 @@ names = list(dict.fromkeys(streams["value_stream"]))
 state.seed(STREAM, names, default=names[0], what="value stream")
 stream = st.selectbox("Value stream", names, key="stream")
 state.publish(STREAM, stream)
+focused = "kr" in st.query_params
+focus = st.container()  # filled at the end, when the page was opened for one key result
 rows = streams[streams["value_stream"] == stream]
 for row in rows.itertuples():  # one line of figures per cycle shown, each as sql/value_streams.sql gives it
     if len(rows) > 1:
@@ -58,24 +60,28 @@ for objective_id, objective in krs.groupby("objective_id", sort=False):
         st.warning(f"{md(issue.kr_id)}: {md(issue.problem)} (Key results tab, column {md(issue.column)}; see Data "
                    "quality)", icon=":material/report:")
 
-st.subheader("One key result, week by week")
-kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, key="kr")
+# Opened for one key result (from a card, a selected row or a link that names it), its week-by-week view comes
+# first, under the stream's name: the reader lands on what they clicked, not 2,000 px above it.
+box = focus if focused else st.container()
+box.subheader("One key result, week by week")
+kr_id = box.selectbox("Key result", list(labels), format_func=labels.get, key="kr")
 state.publish(KR, kr_id)
 kr = krs[krs["kr_id"] == kr_id].iloc[0].to_dict()
+box.markdown(f"**{md(kr_id)} · {md(kr['key_result'])}** ({md(kr['team'])})")
 checkins = view.frame("kr_checkins", kr_id=kr_id)
-drawn.chart(st, charts.burn_up, checkins, kr, view.as_of, width="stretch")
+drawn.chart(box, charts.burn_up, checkins, kr, view.as_of, width="stretch")
 said = view.frame("kr_notes", kr_id=kr_id)
 if not said.empty:  # how sure the team has been, week by week, and why
-    st.caption(f"What the team said about {md(kr_id)}, newest first")
-    st.dataframe(said, hide_index=True, placeholder=tables.MISSING, column_config={
+    box.caption(f"What the team said about {md(kr_id)}, newest first")
+    box.dataframe(said, hide_index=True, placeholder=tables.MISSING, column_config={
         "week": st.column_config.DateColumn("Week of"),
         "confidence": st.column_config.ProgressColumn("Confidence", format="%g", min_value=0, max_value=10),
         "note": st.column_config.TextColumn("Note", width="large")})
-st.caption(f"Actions below {md(kr_id)}")
+box.caption(f"Actions below {md(kr_id)}")
 actions = view.frame("kr_actions", kr_id=kr_id)
 if actions.empty:
-    st.caption("No actions recorded.")
+    box.caption("No actions recorded.")
 else:
-    st.dataframe(actions, hide_index=True, placeholder=tables.MISSING, column_config={
+    box.dataframe(actions, hide_index=True, placeholder=tables.MISSING, column_config={
         "action": st.column_config.TextColumn("Action", width="large"), "status": "Status", "owner": "Owner",
         "due": st.column_config.DateColumn("Due")})
