@@ -1,7 +1,6 @@
 """okra-dash: the weekly OKR review. Run with `streamlit run app.py`."""
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from okra_dash import ui
 from okra_dash.ui import collector, data, pages, sidebar, sign_in, state
@@ -9,7 +8,7 @@ from okra_dash.ui.text import md
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
 st.html(ui.TOUCH_CSS)
-components.html(ui.PHONE_NAV, height=0)
+st.iframe(ui.PHONE_NAV, height=1)
 sign_in.require()  # before any data is read
 
 PAGES = pages.FOLDER

@@ -118,6 +118,6 @@ def test_the_data_quality_page_shows_a_failed_sync_and_keeps_the_last_good_figur
     at.switch_page("okra_dash/ui/pages/data_quality.py").run()
     assert not at.exception
     assert message in as_read(at.error[0].value)  # as written, with its ':' and '@' as typed
-    history = at.dataframe[1].value
+    history = at.dataframe[-1].value  # the sync history, the last table
     assert history["status"].tolist() == ["failed", "ok"]
     assert at.metric[0].value == "1"  # the last good sync's data issues are still shown

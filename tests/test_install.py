@@ -21,6 +21,7 @@ def test_a_fresh_install_gives_a_working_okra_dash_command(tmp_path):
         path.name for path in (ROOT / "sql").glob("*.sql"))
     assert "okra_dash/ui/pages/stalled.py" in names
     assert "okra_dash/ui/favicon.svg" in names  # the tab's icon (app.py gives its path to set_page_config)
+    assert "okra_dash/ui/phone_nav.html" in names
 
     # A new virtualenv that sees the pinned dependencies of the environment running the tests (a virtualenv of
     # its own, or the system's), but not the checkout: its site-packages joins the path as a plain directory,

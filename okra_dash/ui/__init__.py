@@ -7,4 +7,4 @@ from pathlib import Path
 # is fetched from Google's font server.
 ICON = Path(__file__).parent / "favicon.svg"
 TOUCH_CSS = Path(__file__).parent / "touch.css"  # room for the tables' toolbars on a touch screen
-PHONE_NAV = (Path(__file__).parent / "phone_nav.html").read_text(encoding="utf-8")  # closes the sidebar on a phone
+PHONE_NAV = Path(__file__).parent / "phone_nav.html"  # closes the sidebar after choosing a page on a phone
