@@ -94,7 +94,9 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
     pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]],
                          "value": [kr["target"] if health else kr["start_value"], kr["target"]]})
     y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(zero=False))
-    x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]))
+    # One date format on every chart's axis ("05 Oct"): Vega's default mixed "November" and "Nov 08".
+    x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]),
+              axis=alt.Axis(format="%d %b"))
     layers = [alt.Chart(pace).mark_line(strokeDash=[6, 4], color="gray").encode(
         x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"{line}{unit}")])]
     color = STATUS_COLORS[STATUSES.index(kr["status"])] if kr.get("status") in STATUSES else "gray"

@@ -586,3 +586,35 @@ def test_the_data_quality_page_reads_each_problem_and_its_fix_whole(review_db, m
     assert "**Key results, row 7, column Team**: “Gamma”" in text
     assert "How to fix it: Add the team to the Teams tab, or correct its spelling here." in text
     assert len(at.dataframe) == 1  # only the sync history; the issues' grid is folded
+
+
+def _date_axes(spec: object) -> list[dict]:
+    """Every x encoding of a Vega-Lite spec that shows dates (a temporal field or a date's time unit)."""
+    found = []
+    if isinstance(spec, dict):
+        x = spec.get("encoding", {}).get("x") if isinstance(spec.get("encoding"), dict) else None
+        if isinstance(x, dict) and (x.get("type") == "temporal" or "timeUnit" in x or "yearmonthdate" in
+                                    str(x.get("field", ""))):
+            found.append(x)
+        for value in spec.values():
+            found += _date_axes(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _date_axes(value)
+    return found
+
+
+def test_every_chart_writes_dates_one_way_and_leaves_the_status_colours_to_statuses(review_db, monkeypatch):
+    import tomllib
+
+    from okra_dash.words import STATUS_COLORS
+
+    specs = []
+    for page, query in (("value_streams", {"stream": "Stores", "kr": "KR-C"}), ("champions", None)):
+        at = app(review_db, monkeypatch, page=page, query=query)
+        specs += [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    axes = [axis for spec in specs for axis in _date_axes(spec)]
+    assert len(axes) >= 3  # the burn-up, the trajectory and the habits
+    assert {axis.get("axis", {}).get("format") for axis in axes} == {"%d %b"}
+    theme = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())["theme"]
+    assert theme["primaryColor"].lower() not in {color.lower() for color in STATUS_COLORS}
