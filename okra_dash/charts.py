@@ -62,25 +62,31 @@ def habits(weeks: pd.DataFrame) -> alt.Chart:
 
 def trajectory(weeks: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
     """Progress week by week (solid, one line per cycle) against the expected pace (dashed)."""
-    long = weeks.melt(id_vars=["cycle", "week"], value_vars=["progress", "expected"], var_name="line",
+    ids = ["cycle", "week", "running"] if "running" in weeks else ["cycle", "week"]
+    long = weeks.melt(id_vars=ids, value_vars=["progress", "expected"], var_name="line",
                       value_name="share").dropna(subset=["share"])
     long["line"] = long["line"].map({"progress": "Progress", "expected": "Expected pace"})
+    # The week still running is measured so far, not at its Sunday: its point is hollow, and says so.
+    long["measured"] = (long["running"].map({True: "so far: the week is still running", False: "at its Sunday"})
+                        if "running" in long else "at its Sunday")
     # One label per week, the week's Monday as the habits chart writes it: a time axis put its ticks between the
     # points and named them by weekday ("Tue 13").
-    return alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("yearmonthdate(week):O", title="Week of", axis=alt.Axis(format="%d %b", labelAngle=0)),
-        # A short axis title: Streamlit fits the whole chart into its height, and a title longer than the plot
-        # made Vega shrink the plot to a strip and push the chart's own title out of view.
-        y=alt.Y("share:Q", title="Progress (% of the way)", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("cycle:N", title="Cycle"),
+    x = alt.X("yearmonthdate(week):O", title="Week of", axis=alt.Axis(format="%d %b", labelAngle=0))
+    # A short axis title: Streamlit fits the whole chart into its height, and a title longer than the plot
+    # made Vega shrink the plot to a strip and push the chart's own title out of view.
+    y = alt.Y("share:Q", title="Progress (% of the way)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    tooltip = [alt.Tooltip("week:T", title="Week of"), "line:N", alt.Tooltip("share:Q", format=".0%"), "cycle:N",
+               alt.Tooltip("measured:N", title="Measured")]
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=x, y=y, color=alt.Color("cycle:N", title="Cycle"),
         strokeDash=alt.StrokeDash("line:N", title=None, sort=["Progress", "Expected pace"],
                                   # the legend draws each line's dash, not two dots without a colour
                                   legend=alt.Legend(symbolType="stroke", symbolStrokeColor="gray",
                                                     symbolFillColor="gray", symbolStrokeWidth=2)),
-        tooltip=[alt.Tooltip("week:T", title="Week of"), "line:N", alt.Tooltip("share:Q", format=".0%"),
-                 "cycle:N"],
-    ).properties(title=_title(title, subtitle), height=300)
+        tooltip=tooltip)
+    running = alt.Chart(long[long["measured"] != "at its Sunday"]).mark_point(filled=True, fill="white", size=60)
+    running = running.encode(x=x, y=y, color=alt.Color("cycle:N", title="Cycle"), tooltip=tooltip)
+    return alt.layer(lines, running).properties(title=_title(title, subtitle), height=300)
 
 
 def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:

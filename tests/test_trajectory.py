@@ -59,10 +59,15 @@ def test_the_pages_draw_the_trajectory(review_db, monkeypatch):
     whole_cycle = {"text": "The cycle week by week", "subtitle": "progress of all pace key results against the pace"}
     assert whole_cycle in titles
     # One label per week, its Monday as "12 Jan"; the legend draws the solid and the dashed line.
-    encoding = specs[titles.index(whole_cycle)]["encoding"]
+    lines, running = specs[titles.index(whole_cycle)]["layer"]
+    encoding = lines["encoding"]
     assert (encoding["x"]["timeUnit"], encoding["x"]["type"], encoding["x"]["axis"]["format"]) == (
         "yearmonthdate", "ordinal", "%d %b")
     assert encoding["strokeDash"]["legend"]["symbolType"] == "stroke"
+    # Saturday Jan 31: the week of Jan 26 is still running, measured so far; its points are drawn hollow.
+    assert running["mark"]["fill"] == "white"
+    weeks = review_of(review_db, AS_OF).frame("trajectory")
+    assert {week.date() for week in weeks.loc[weeks["running"], "week"]} == {dt.date(2026, 1, 26)}
     at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores"})
     titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
     assert {"text": "Stores week by week", "subtitle": "progress of its pace key results against the pace"} in titles

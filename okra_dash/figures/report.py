@@ -94,7 +94,7 @@ def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
         "late_checkins": records(rows["late_checkins"]),
         "changes": records(rows["changes"]),
         "champions": records(rows["champions"]),
-        "trajectory": records(rows["trajectory"]),
+        "trajectory": records(rows["trajectory"], ["value_stream", "cycle", "week", "progress", "expected"]),
         "estimation": records(rows["estimation"]),
         "habits": records(rows["habits"]),
         "issues": records(rows["issues"], ["tab", "row", "column", "value", "problem", "kind"]),
