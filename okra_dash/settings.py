@@ -115,9 +115,9 @@ def smtp(secrets: Mapping | None = None) -> dict[str, object]:
 
 def sign_in(secrets: Mapping | None = None) -> tuple[bool, list[str], list[str]]:
     """(sign-in on, allowed domains, allowed e-mails): on when the secrets hold an [auth] section."""
-    okra = _table(secrets, "okra")
-    on = bool(_table(secrets, "auth")) or "auth" in (secrets if secrets is not None else read_secrets())
-    return on, list(okra.get("allowed_domains", [])), list(okra.get("allowed_emails", []))
+    table = read_secrets() if secrets is None else secrets
+    okra = _table(table, "okra")
+    return "auth" in table, list(okra.get("allowed_domains", [])), list(okra.get("allowed_emails", []))
 
 
 def warm_up() -> bool:

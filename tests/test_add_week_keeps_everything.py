@@ -197,8 +197,9 @@ def test_a_value_under_no_week_header_is_a_data_issue_not_silently_dropped(tmp_p
     db = tmp_path / "okra.duckdb"
     sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
     with store.connect(db) as con:
-        (issue,) = con.execute("SELECT row, col, value, kind FROM issues WHERE kind = 'no_week_header'").fetchall()
-    assert issue == (3, 8, "44", "no_week_header")
+        (issue,) = con.execute('SELECT row, col, "column", value, kind FROM issues '
+                               "WHERE kind = 'no_week_header'").fetchall()
+    assert issue == (3, 8, "H", "44", "no_week_header")  # the column by its letter: it has no header
 
 
 def test_a_month_band_over_the_week_headers_is_read_with_the_dates_row_as_header(tmp_path):

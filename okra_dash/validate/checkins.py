@@ -178,6 +178,16 @@ def _wide(table: Table, windows: Windows, left_out: set[str]) -> Columns:
     )
 
 
+def _letter(column: int) -> str:
+    """A 1-based column number as the sheet names it (8 is H, 28 is AB): a column without a header has no
+    other name a person can find it by."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _unheaded_values(table: Table, body: list[list[object]], rows: list[tuple[int, int, str]]) -> None:
     """A value typed in a column with no header (often one column right of the last week) is an issue,
     not silently dropped."""
@@ -187,7 +197,7 @@ def _unheaded_values(table: Table, body: list[list[object]], rows: list[tuple[in
         cells_of_row = body[position]
         for col in blank + list(range(len(header), len(cells_of_row))):
             if col < len(cells_of_row) and not cells.is_blank(cells_of_row[col]):
-                table.issues.add(TAB, row, "", cells_of_row[col],
+                table.issues.add(TAB, row, _letter(col + 1), cells_of_row[col],
                                  "the value is under no week header; the cell was left out", "no_week_header",
                                  col + 1)
 

@@ -43,7 +43,8 @@ else:
         cell = f" · [open the cell]({link})" if isinstance(link, str) and link else ""
         with st.container(border=True):
             st.markdown(f"**{where}**: “{md(issue['value'])}”{cell}")
-            st.markdown(f"{md(issue['problem'])[:1].upper()}{md(issue['problem'])[1:]}.")
+            problem = md(issue["problem"])
+            st.markdown(f"{problem[:1].upper()}{problem[1:]}.")
             st.markdown(f"How to fix it: {md(issue['fix'])}")
     cards.more_button("issues", count, len(issues))
     table = state.fold(st, "Compare them in a table", "issues_table_open", icon=":material/table:")
