@@ -99,7 +99,14 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
     line = "Line to hold" if health else "Pace line"
     pace = pd.DataFrame({"week": [kr["start_date"], kr["end_date"]],
                          "value": [kr["target"] if health else kr["start_value"], kr["target"]]})
-    y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(zero=False))
+    # The axis spans Start, Target and every value typed, so the pace line runs corner to corner within it;
+    # the "at this rate" line may point far past either (a fall projected below zero) and is cut at the edge.
+    current = kr.get("current")
+    seen = [*pace["value"], *checkins["value"].dropna(), *([current] if current == current and current is not None
+                                                          else [])]
+    low, high = float(min(seen)), float(max(seen))
+    span = [low, high] if low < high else [low - 1, high + 1]  # a flat line, held mid-chart
+    y = alt.Y("value:Q", title=f"Value{unit}", scale=alt.Scale(domain=span))
     # One date format on every chart's axis ("05 Oct"): Vega's default mixed "November" and "Nov 08".
     x = alt.X("week:T", title="Week", scale=alt.Scale(domain=[pace["week"][0], pace["week"][1]]),
               axis=alt.Axis(format="%d %b"))
@@ -118,7 +125,7 @@ def burn_up(checkins: pd.DataFrame, kr: dict, as_of) -> alt.Chart:
     if projected is not None and projected == projected:
         trend = pd.DataFrame({"week": [pd.Timestamp(as_of), pd.Timestamp(kr["end_date"])],
                               "value": [kr["current"], projected]})
-        layers.append(alt.Chart(trend).mark_line(strokeDash=[2, 3], color=color).encode(
+        layers.append(alt.Chart(trend).mark_line(strokeDash=[2, 3], color=color, clip=True).encode(
             x=x, y=y, tooltip=[alt.Tooltip("value:Q", title=f"At this rate by the cycle's end{unit}", format=".3~g")]))
     subtitle = (f"dashed: the line to hold ({kr['type']} {format_number(kr['target'])})" if health
                 else "dashed: the pace line; dotted: at this rate")

@@ -58,6 +58,11 @@ def format_number(value: float) -> str:
     return f"{value:.{SIGNIFICANT_DIGITS}g}"
 
 
+def week_of(week: object) -> str:
+    """A check-in week as every page writes it: "week of 02 Mar" ("" for none)."""
+    return "" if week is None or week != week else f"week of {week:%d %b}"  # NaT != NaT, as NaN
+
+
 def percent(value: float | None) -> str:
     """A share as a whole percent, as every page and digest shows it ("45%"), or "–" when there is none."""
     return "–" if value is None or value != value else f"{value:.0%}"

@@ -20,7 +20,7 @@ from tests.conftest import REVIEW, as_read, read_tabs, write_csv_folder
 AS_OF = dt.date(2026, 1, 31)
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = "okra_dash/ui/pages"
-FOLDED_TABLES = ("stalled_table_open", "issues_table_open")
+FOLDED_TABLES = ("stalled_table_open", "issues_table_open", "stream_table_open")
 
 
 def burn_up(at) -> dict:
@@ -247,7 +247,7 @@ def test_every_table_shows_a_missing_value_as_a_dash_not_as_none(review_db, monk
         for table in at.dataframe:
             tables += 1
             assert table.proto.placeholder in ("–", "(empty)"), (page, list(table.value.columns))
-    assert tables >= 10
+    assert tables >= 9
 
 
 def test_every_table_shows_a_value_typed_in_the_sheet_with_its_significant_digits(review_db, monkeypatch):
@@ -618,3 +618,56 @@ def test_every_chart_writes_dates_one_way_and_leaves_the_status_colours_to_statu
     assert {axis.get("axis", {}).get("format") for axis in axes} == {"%d %b"}
     theme = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())["theme"]
     assert theme["primaryColor"].lower() not in {color.lower() for color in STATUS_COLORS}
+
+
+def test_a_streams_key_results_read_whole_and_the_one_opened_comes_first(review_db, monkeypatch):
+    """Value streams lists each key result as a card under its objective; none is open until one is clicked (or
+    named by the link), and then its week-by-week view comes first, above the stream's figures."""
+    at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores"}, tables_open=False)
+    assert not at.dataframe and at.selectbox(key="kr").value is None  # no grid drawn, no key result open
+    assert not [spec for spec in map(json.loads, (c.proto.spec for c in at.get("vega_lite_chart")))
+                if spec.get("title", {}).get("text", "").endswith("weekly values")]
+    text = card_text(at)
+    assert "**KR-D · Calls answered in 1 minute**" in text
+    assert "🔴 off track · progress 0% against 34% expected · Hotline · Stores" in text
+    assert "Stalled: no movement; flat at zero, 4 weeks unchanged." in text
+    headings = [element.value for element in at.subheader]
+    assert headings[0].startswith("O") and headings[-1] == "One key result, week by week"  # the choice: last
+    at.button(key="open_stream_KR-D").click().run()
+    assert at.query_params["kr"] == "KR-D" and at.query_params["stream"] == "Stores"
+    assert [element.value for element in at.subheader][0] == "One key result, week by week"
+    assert at.markdown[0].value == "**KR-D · Calls answered in 1 minute** (Hotline)"
+    assert burn_up(at)["title"]["text"] == "KR-D: weekly values"
+
+
+def test_a_long_list_of_cards_shows_a_page_at_a_time(review_db, monkeypatch):
+    from okra_dash.ui import cards
+
+    monkeypatch.setattr(cards, "PAGE", 3)  # the review workbook has 4 stalled key results
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False)
+    assert card_text(at).count("**KR-") == 3
+    assert "3 of 4 shown." in [c.value for c in at.caption]
+    at.button(key="more_stalled").click().run()
+    assert card_text(at).count("**KR-") == 4
+    assert not [b for b in at.button if b.key == "more_stalled"]
+
+
+def test_the_burn_up_keeps_its_pace_line_within_the_axis_when_the_trend_falls_past_zero(tmp_path, monkeypatch):
+    """KR-B falls from its Start 50 towards its Target 10 faster than the pace: at its rate it would reach about
+    -60 by Mar 31. The axis spans Start, Target and the values (50 down to 2), so the pace line runs from corner
+    to corner; the projection is cut at the axis' edge, not stretching the axis below zero."""
+    tabs = read_tabs(REVIEW)
+    assert tabs["Check-ins"][2][0] == "KR-B"
+    tabs["Check-ins"][2][2:] = ["45", "20", "5", "2"]
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    at = app(db, monkeypatch, page="value_streams", query={"stream": "Customer experience", "kr": "KR-B"})
+    spec = burn_up(at)
+    pace, values, *_, trend = spec["layer"]
+    assert pace["encoding"]["y"]["scale"]["domain"] == [2.0, 50.0]
+    assert trend["mark"]["clip"] is True and trend["encoding"]["y"]["scale"]["domain"] == [2.0, 50.0]
+    from okra_dash.figures.review import Review
+    from okra_dash.store import connect
+
+    krs = Review(connect(db), AS_OF, cycles=["2026-Q1"]).frame("key_results").set_index("kr_id")
+    assert krs.loc["KR-B", "projected_end"] < 0  # the trend the chart cuts at its edge

@@ -521,13 +521,15 @@ def test_every_page_fits_a_phone(server, browser, path):
     context.close()
 
 
+@pytest.mark.parametrize("path", ["stalled", "value_streams"])
 @pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
-def test_a_stalled_key_result_reads_whole_and_opening_it_lands_on_it(server, browser, width, height):
-    """Every stalled key result shows its full name and the team's latest note as text, with no horizontal
-    overflow; opening one lands on Value streams with its title in the first screen."""
+def test_a_listed_key_result_reads_whole_and_opening_it_lands_on_it(server, browser, width, height, path):
+    """Every stalled key result, and every key result of a stream, shows its full name and the team's latest note
+    as text, with no horizontal overflow; opening one lands on Value streams with its title in the first
+    screen (from a card far down the same page too)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.goto(f"{server}/stalled")
+    page.goto(f"{server}/{path}")
     settle(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     cards = page.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
@@ -541,8 +543,9 @@ def test_a_stalled_key_result_reads_whole_and_opening_it_lands_on_it(server, bro
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
     note = page.get_by_text(re.compile(r"^The team said \(week of")).first
     assert note.is_visible() and "“" in note.inner_text()
-    kr_id = cards.first.locator("strong").first.inner_text().split(" · ")[0]
-    cards.first.get_by_role("button", name="Open week by week").click()
+    card = cards.last  # the farthest down: the page must take the reader up to what opened
+    kr_id = card.locator("strong").first.inner_text().split(" · ")[0]
+    card.get_by_role("button", name="Open week by week").click()
     page.wait_for_url(re.compile(r".*/value_streams\?.*"), timeout=15_000)
     settle(page)
     query = parse_qs(urlparse(page.url).query)
@@ -550,7 +553,7 @@ def test_a_stalled_key_result_reads_whole_and_opening_it_lands_on_it(server, bro
     title = page.get_by_text(re.compile(rf"^{kr_id} · ")).first
     box = title.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= height, box  # in the first screen
-    page.screenshot(path=str(ARTIFACTS / f"stalled-opened-{width}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{path}-opened-{width}.png"))
     context.close()
 
 

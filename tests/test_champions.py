@@ -72,7 +72,7 @@ def test_the_champions_page_keeps_the_champion_in_the_link_and_shows_the_note(db
     assert metrics(at) == {"Missing last full week": "1", "Stalled": "1"}
     text = card_text(at)
     assert "No check-in for the week of 09 Feb. Stalled: no check-in, 4 weeks unchanged." in text
-    assert "The team said (week of 19 Jan, confidence 4/10): “Waiting for parts”" in text
+    assert "The team said (week of 19 Jan): “Waiting for parts” Latest confidence 4/10." in text
     assert at.query_params["champion"] == nobody
     titles = [json.loads(chart.proto.spec).get("title") for chart in at.get("vega_lite_chart")]
     assert titles == [{"text": "Check-in habits", "subtitle": "team by team and week by week"}]

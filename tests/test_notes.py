@@ -105,9 +105,13 @@ def test_the_dashboard_shows_the_note_beside_the_kr_and_what_was_said_week_by_we
     table = frame_with(at, "kr_id").set_index("kr_id")
     assert table.loc["P1", "note"] == "Campaign slipped a week (week of 02 Feb)"
     assert table.loc["P1", "confidence"] == "7/10" and table.loc["P2", "note"].startswith("Second note")
-    said = frame_with(at, "week")
-    assert [d.date() for d in said["week"]] == [W2, W1]  # the note of 23 Feb is after the date
-    assert list(said["confidence"]) == [7, 6]
+    # Week by week, newest first, as sentences read whole (the note of 23 Feb is after the date)
+    text = [m.value for m in at.markdown]
+    start = text.index(f"**P1 · New customers** (Squad)") + 1
+    assert text[start:start + 2] == ["No note (week of 09 Feb, confidence 7/10).",
+                                     "The team said (week of 02 Feb, confidence 6/10): “Campaign slipped a week”"]
+    # The card: the latest note with its own week, and the latest confidence (a later week's) said apart
+    assert "The team said (week of 02 Feb): “Campaign slipped a week” Latest confidence 7/10." in text
     at = app(db, monkeypatch, as_of=AS_OF, page="stalled")
     assert at.dataframe[0].value.set_index("kr_id").loc["P3", "status"].endswith("off track")
 

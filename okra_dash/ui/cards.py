@@ -11,10 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from okra_dash.ui import tables
+from okra_dash.ui import state, tables
 from okra_dash.ui.text import md
-from okra_dash.words import counted, format_number, percent
+from okra_dash.words import counted, format_number, percent, week_of
 
+_OPENED = "_kr_opened"  # how many key results this session opened: see open_kr
 PAGE = 25  # cards drawn at once: each is a few elements, and a page of hundreds is neither read nor quick
 
 
@@ -30,15 +31,18 @@ def more_button(key: str, shown: int, total: int) -> None:
                   on_click=lambda: st.session_state.__setitem__(f"_shown_{key}", shown + PAGE))
 
 
-def _said(kr: dict) -> str:
-    note = kr.get("note")
-    confidence = kr.get("confidence")
-    sure = "" if confidence is None or pd.isna(confidence) else f", confidence {format_number(confidence)}/10"
-    if isinstance(note, str) and note:
-        week = kr.get("note_week")
-        when = f"week of {pd.Timestamp(week):%d %b}" if week is not None and not pd.isna(week) else "latest"
-        return f"The team said ({when}{sure}): “{md(note)}”"
-    return f"No note from the team yet{sure}."
+def said(kr: dict, week: object = None) -> str:
+    """What the team said, whole. For one week of a key result's history (`week` given) its note and confidence:
+    "The team said (week of 02 Mar, confidence 6/10): “…”". On a card, the latest note with its own week and the
+    latest confidence, which may be a later week's: said apart, so neither is read as the other's."""
+    note, confidence = kr.get("note"), kr.get("confidence")
+    sure = "" if confidence is None or confidence != confidence else f"confidence {format_number(confidence)}/10"
+    if week is not None:
+        when = ", ".join(filter(None, (week_of(week), sure)))
+        return f"The team said ({when}): “{md(note)}”" if isinstance(note, str) and note else f"No note ({when})."
+    words = (f"The team said ({week_of(kr.get('note_week')) or 'latest'}): “{md(note)}”"
+             if isinstance(note, str) and note else "No note from the team yet.")
+    return f"{words} Latest {sure}." if sure else words
 
 
 def kr_card(kr: dict, why: str | None, key: str) -> bool:
@@ -53,8 +57,24 @@ def kr_card(kr: dict, why: str | None, key: str) -> bool:
                     f"{md(kr['value_stream'])}")
         if why:
             st.markdown(why)
-        st.markdown(_said(kr))
+        st.markdown(said(kr))
         return st.button("Open week by week", key=f"open_{key}_{kr['kr_id']}", icon=":material/open_in_new:")
+
+
+def open_kr(kr: dict) -> None:
+    """Open a key result on Value streams, first on the page, and take the reader there: a click far down a
+    long list leaves the browser scrolled down, past the view that opened (see scroll_to_opened)."""
+    st.session_state[_OPENED] = st.session_state.get(_OPENED, 0) + 1
+    state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
+
+
+def scroll_to_opened(box) -> None:
+    """On the run after open_kr: a 1-px frame at the top of `box` that scrolls itself into view, below
+    Streamlit's fixed header. Its count makes each opening a new frame, whose script runs again."""
+    opened = st.session_state.pop(_OPENED, None)
+    if opened:
+        box.iframe(f"<script>/* opening {int(opened)} */ const me = window.frameElement;"
+                   "me.style.scrollMarginTop = '4rem'; me.scrollIntoView({block: 'start'});</script>", height=1)
 
 
 def stalled_why(kr: dict) -> str:

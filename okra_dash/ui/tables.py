@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from okra_dash.words import HEALTH_TYPES, SIGNIFICANT_DIGITS, SPLIT_MEASURES, STATUS_MARKS, format_number, percent
+from okra_dash.words import (
+    HEALTH_TYPES,
+    SIGNIFICANT_DIGITS,
+    SPLIT_MEASURES,
+    STATUS_MARKS,
+    format_number,
+    percent,
+    week_of,
+)
 
 # What a table shows for a missing value (no note, no due date, no late check-in, no such cycle): Streamlit's
 # default is a grey "None", which people read as a word.
@@ -57,7 +65,7 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy to display: statuses with their colour mark, shares as whole percents, lists as text."""
     out = frame.copy()
     if "note" in out.columns and "note_week" in out.columns:  # what was said, and for which week
-        out["note"] = [f"{note} (week of {pd.Timestamp(week):%d %b})" if isinstance(note, str) else ""
+        out["note"] = [f"{note} ({week_of(week)})" if isinstance(note, str) else ""
                        for note, week in zip(out["note"], out["note_week"])]
     if "confidence" in out.columns:  # text, so a KR without one shows nothing rather than "None"
         out["confidence"] = [f"{value:g}/10" if value == value and value is not None else ""

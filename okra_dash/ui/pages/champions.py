@@ -39,7 +39,7 @@ else:
         why = " ".join(part for part in (
             f"No check-in for the week of {week:%d %b}." if kr["missing"] else "", cards.stalled_why(kr)) if part)
         if cards.kr_card(kr, why, "champion"):
-            state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
+            cards.open_kr(kr)
     cards.more_button("champion", count, len(krs))
 habits = view.frame("habits")
 # The champion's teams; every team on request (hundreds of rows at a large company are slow and unreadable): the

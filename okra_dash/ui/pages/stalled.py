@@ -62,7 +62,7 @@ ordered = stalled.sort_values("weeks_since_change", ascending=False, kind="stabl
 count = cards.shown_count("stalled", len(ordered))
 for kr in ordered.head(count).to_dict("records"):
     if cards.kr_card(kr, cards.stalled_why(kr), "stalled"):
-        state.switch_to("value_streams", stream=kr["value_stream"], kr=kr["kr_id"])
+        cards.open_kr(kr)
 cards.more_button("stalled", count, len(ordered))
 table = state.fold(st, "Compare them in a table", "stalled_table_open", icon=":material/table:")
 if table.open:  # sorting and comparing many rows: the grid, drawn only when asked for
