@@ -107,7 +107,7 @@ def test_the_dashboard_shows_the_note_beside_the_kr_and_what_was_said_week_by_we
     assert table.loc["P1", "confidence"] == "7/10" and table.loc["P2", "note"].startswith("Second note")
     # Week by week, newest first, as sentences read whole (the note of 23 Feb is after the date)
     text = [m.value for m in at.markdown]
-    start = text.index(f"**P1 · New customers** (Squad)") + 1
+    start = text.index("**P1 · New customers** (Squad)") + 1
     assert text[start:start + 2] == ["No note (week of 09 Feb, confidence 7/10).",
                                      "The team said (week of 02 Feb, confidence 6/10): “Campaign slipped a week”"]
     # The card: the latest note with its own week, and the latest confidence (a later week's) said apart

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from okra_dash import settings, store
 from okra_dash.errors import DeliveryError, SettingsError, SourceError, UsageError
+from okra_dash.figures import next_steps as steps
 from okra_dash.figures import report
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
 from okra_dash.source.typed import printable
+from okra_dash.store import next_steps
 from okra_dash.words import counted
 
 
@@ -94,6 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
                                                "(Google Sheet, .xlsx or CSV folder) when they are missing.")
     week_cmd.add_argument("--source", required=True)
     week_cmd.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+
+    step_cmd = commands.add_parser("next-step", help="record or close a next step agreed in the review",
+                                   description="Keep what the review agreed for a key result: what was asked, what "
+                                               "the team answered, what happens next, by when.")
+    step_actions = step_cmd.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add_cmd = step_actions.add_parser("add", help="record a next step; prints its id")
+    add_cmd.add_argument("--kr", required=True, help="the key result's ID (KR ID column)")
+    add_cmd.add_argument("--asked", required=True, help="what the review asked")
+    add_cmd.add_argument("--next", required=True, dest="next_step", help="what happens next")
+    add_cmd.add_argument("--answer", default="", help="what the team answered")
+    add_cmd.add_argument("--team", default=None, help="the team that owns it (default: the key result's team)")
+    add_cmd.add_argument("--due", type=_date, default=None,
+                         help="YYYY-MM-DD, when to look again (default: seven days from today)")
+    _db_option(add_cmd)
+    close_cmd = step_actions.add_parser("close", help="close a next step that is done")
+    close_cmd.add_argument("id", type=int, help="the step's id, as add printed it")
+    _db_option(close_cmd)
 
     return parser
 
@@ -181,7 +200,8 @@ def _review(args: argparse.Namespace) -> Iterator[Review]:
     else:
         con = store.connect(db)
     try:
-        review = Review(con, args.as_of or (args.as_seen.date() if args.as_seen else None), thresholds, args.cycle)
+        review = Review(con, args.as_of or (args.as_seen.date() if args.as_seen else None), thresholds, args.cycle,
+                        steps=next_steps.every(db))
         unknown = review.unknown_cycles()
         if unknown:
             known = ", ".join(sorted(row["cycle"] for row in review.rows("cycles"))) or "none"
@@ -222,6 +242,23 @@ def digest_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def next_step_command(args: argparse.Namespace) -> int:
+    db = settings.database(args.db)
+    if args.action == "close":
+        next_steps.close(db, args.id)
+        print(f"Closed next step {args.id}.")
+        return 0
+    with store.connect(db) as con:
+        review = Review(con)
+        problem = steps.problem(review, args.kr, args.team, args.next_step)
+        if problem:
+            raise UsageError(problem)
+        team = args.team or steps.team_of(review, args.kr)
+    due = args.due or dt.date.today() + dt.timedelta(days=7)
+    print(next_steps.add(db, args.kr, team, args.asked, args.next_step, due, answer=args.answer))
+    return 0
+
+
 def template_command(args: argparse.Namespace) -> int:
     from okra_dash.sheet_tools import template
 
@@ -246,4 +283,5 @@ def add_week_command(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"sync": sync_command, "report": report_command, "digest": digest_command,
-            "template": template_command, "init-sheet": init_sheet_command, "add-week": add_week_command}
+            "next-step": next_step_command, "template": template_command, "init-sheet": init_sheet_command,
+            "add-week": add_week_command}

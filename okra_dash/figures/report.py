@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import math
 
+from okra_dash.figures.next_steps import followed_up
 from okra_dash.figures.review import Review
 
 FIGURE_DECIMALS = 12
@@ -98,6 +99,7 @@ def report(review: Review, as_seen: dt.datetime | None = None) -> dict:
         "estimation": records(rows["estimation"]),
         "habits": records(rows["habits"]),
         "issues": records(rows["issues"], ["tab", "row", "column", "value", "problem", "kind"]),
+        "next_steps": followed_up(review, review.steps, as_seen, rows["key_results"]),
     }
 
 

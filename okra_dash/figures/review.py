@@ -75,8 +75,9 @@ class Review:
     PARAMETERS = frozenset({"as_of", "cycles", "review", *ADVICE})  # what params binds: a query needing only these
 
     def __init__(self, con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
-                 thresholds: Thresholds | None = None, cycles: list[str] | None = None):
+                 thresholds: Thresholds | None = None, cycles: list[str] | None = None, steps: list[dict] = ()):
         self.con = con
+        self.steps = list(steps)  # the next steps recorded so far (okra_dash/store/next_steps.py), as stored
         self.as_of = as_of or dt.date.today()
         self.thresholds = thresholds or Thresholds()
         self.cycles = cycles or [row["cycle"] for row in self.current_cycles()]

@@ -1,0 +1,180 @@
+"""Next steps agreed in the review (contract section 6): recorded and closed from the command line, kept apart
+from what a sync rewrites, followed up in the JSON report with hand-computed figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from okra_dash.cli.main import main
+from okra_dash.errors import SourceError
+from okra_dash.figures.next_steps import followed_up
+from okra_dash.figures.review import Review
+from okra_dash.store import connect, next_steps
+from okra_dash.sync import sync
+from tests.conftest import REVIEW
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 1, 31)  # the review workbook's Q1 (Jan 1 to Mar 31), a month in
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "okra_dash", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+
+
+def steps_in(db: Path, as_of: dt.date = AS_OF, as_seen: dt.datetime | None = None) -> list[dict]:
+    with connect(db) as con:
+        review = Review(con, as_of, cycles=["2026-Q1"], steps=next_steps.every(db))
+        return followed_up(review, review.steps, as_seen)
+
+
+def test_a_step_recorded_and_closed_from_the_command_line(review_db, capsys):
+    assert main(["next-step", "add", "--db", str(review_db), "--kr", "KR-D", "--asked", "What is happening here?",
+                 "--answer", "The new IVR is late", "--next", "Staff two more agents", "--due", "2026-02-06"]) == 0
+    step_id = int(capsys.readouterr().out)
+    (stored,) = next_steps.every(review_db)
+    assert stored["id"] == step_id
+    assert (stored["kr_id"], stored["team"], stored["asked"], stored["answer"], stored["next_step"], stored["due"]) \
+        == ("KR-D", "Hotline", "What is happening here?", "The new IVR is late", "Staff two more agents", "2026-02-06")
+    recorded = dt.datetime.fromisoformat(stored["recorded_at"])  # local time, to the second
+    assert recorded.microsecond == 0 and abs(recorded - dt.datetime.now()) < dt.timedelta(minutes=1)
+    assert stored["closed_at"] is None
+    assert main(["next-step", "close", str(step_id), "--db", str(review_db)]) == 0
+    assert capsys.readouterr().out == f"Closed next step {step_id}.\n"
+    assert next_steps.every(review_db)[0]["closed_at"] is not None
+    assert main(["next-step", "close", str(step_id), "--db", str(review_db)]) == 2  # closed once, with its moment
+    assert "was closed already" in capsys.readouterr().err
+
+
+def test_the_team_defaults_to_the_key_results_and_due_to_a_week_from_today(review_db, capsys):
+    assert main(["next-step", "add", "--db", str(review_db), "--kr", "KR-C", "--asked", "Why?", "--next", "Call"]) == 0
+    (stored,) = next_steps.every(review_db)
+    assert stored["team"] == "Beta" and stored["answer"] == ""
+    assert stored["due"] == (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    assert main(["next-step", "add", "--db", str(review_db), "--kr", "KR-C", "--asked", "Why?", "--next", "Call",
+                 "--team", "Hotline"]) == 0  # another team may own it
+    assert next_steps.every(review_db)[1]["team"] == "Hotline"
+
+
+@pytest.mark.parametrize("args, sentence", [
+    (["--kr", "KR-Z", "--asked", "a", "--next", "b"], "There is no key result 'KR-Z' in the synced workbook."),
+    (["--kr", "KR-C", "--asked", "a", "--next", "b", "--team", "Gama"],
+     "There is no team 'Gama' in the synced workbook (its Teams tab and key results)."),
+    (["--kr", "KR-C", "--asked", "a", "--next", "  "], "The next step is empty: say what happens next."),
+    (["--kr", "KR-C", "--asked", "a", "--next", "b", "--due", "2026-02-30"],
+     "argument --due: '2026-02-30' is not a date like 2026-11-22 (see --help)."),
+    (["--kr", "KR-C", "--asked", "a", "--next", "b", "--due", "next friday"],
+     "argument --due: 'next friday' is not a date like 2026-11-22 (see --help)."),
+])
+def test_a_bad_step_exits_2_with_one_sentence_and_records_nothing(review_db, args, sentence):
+    result = cli("next-step", "add", "--db", str(review_db), *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"okra-dash: {sentence}\n"
+    assert next_steps.every(review_db) == [] and not next_steps.path(review_db).exists()
+
+
+def test_closing_a_step_that_does_not_exist_exits_2(review_db):
+    result = cli("next-step", "close", "7", "--db", str(review_db))
+    assert (result.returncode, result.stderr) == (2, "okra-dash: There is no next step 7.\n")
+
+
+def test_followed_up_figures_by_hand(review_db):
+    """The review workbook's check-ins (weeks of Jan 5, 12, 19, 26): KR-A 10, 20, 30, 40; KR-B 45, 40, 40, 40;
+    KR-C 12, 25; KR-D 0, 0, 0, 0 (Start 0, Target 10). Q1 runs Jan 1 to Mar 31."""
+    add = next_steps.add
+    # KR-A, recorded Tue Jan 13: its value then is the week of Jan 12's 20; the week of Jan 19 has 30: moved.
+    add(review_db, "KR-A", "Alpha", "Why slow?", "Run the campaign", dt.date(2026, 1, 30),
+        recorded_at="2026-01-13T10:00:00")
+    # KR-B, recorded Wed Jan 21: 40 then, 40 in the week of Jan 26: not moved. Due on the as-of date: not overdue.
+    add(review_db, "KR-B", "Alpha", "Still 40?", "Call the top 5", dt.date(2026, 1, 31),
+        recorded_at="2026-01-21T16:30:05")
+    # KR-D, recorded Tue Jan 6: 0 then and 0 since: not moved. On Jan 6 (5 days of 89 in: 6 % expected) its 0 %
+    # is on track; by Jan 31 (34 % expected, the stream page shows it) it is off track.
+    add(review_db, "KR-D", "Hotline", "Anything yet?", "Hire", dt.date(2026, 1, 13), answer="No budget",
+        recorded_at="2026-01-06T09:00:00")
+    # Not shown as of Jan 31: closed on Jan 25; recorded after the as-of date's end; a KR-G of the 2026-S cycle.
+    closed = add(review_db, "KR-C", "Beta", "Open?", "Open store 3", dt.date(2026, 1, 20),
+                 recorded_at="2026-01-07T08:00:00")
+    next_steps.close(review_db, closed, closed_at="2026-01-25T12:00:00")
+    add(review_db, "KR-A", "Alpha", "Later", "Later", dt.date(2026, 2, 8), recorded_at="2026-02-01T00:00:00")
+    add(review_db, "KR-G", "Beta", "Six months?", "Plan", dt.date(2026, 2, 8), recorded_at="2026-01-10T00:00:00")
+
+    shown = steps_in(review_db)
+    assert [(s["kr_id"], s["recorded_at"]) for s in shown] == [  # oldest first
+        ("KR-D", "2026-01-06T09:00:00"), ("KR-A", "2026-01-13T10:00:00"), ("KR-B", "2026-01-21T16:30:05")]
+    by_kr = {s["kr_id"]: s for s in shown}
+    assert {kr: (s["moved_since"], s["overdue"]) for kr, s in by_kr.items()} == {
+        "KR-A": (True, True), "KR-B": (False, False), "KR-D": (False, True)}
+    assert (by_kr["KR-D"]["status_then"], by_kr["KR-D"]["status_now"]) == ("on track", "off track")
+    assert by_kr["KR-D"]["answer"] == "No budget" and by_kr["KR-D"]["due"] == "2026-01-13"
+    assert all(s["closed_at"] is None for s in shown)
+    # As of Jan 24 the step closed on Jan 25 stood open: shown as it stood then.
+    then = {s["kr_id"]: s for s in steps_in(review_db, dt.date(2026, 1, 24))}
+    assert set(then) == {"KR-A", "KR-B", "KR-C", "KR-D"} and then["KR-C"]["closed_at"] is None
+    assert then["KR-C"]["moved_since"] is True  # 12 then (week of Jan 5), 25 in the week of Jan 12
+    assert then["KR-B"]["moved_since"] is False and then["KR-B"]["overdue"] is False
+    # As of Jan 18, KR-A's later week (Jan 19) is after the date: not moved yet.
+    assert {s["kr_id"]: s["moved_since"] for s in steps_in(review_db, dt.date(2026, 1, 18))}["KR-A"] is False
+
+
+def test_the_report_carries_next_steps_and_as_seen_replays_them_as_they_stood(review_db):
+    def report(*extra: str) -> list[dict]:
+        result = cli("report", "--db", str(review_db), "--as-of", AS_OF.isoformat(), "--cycle", "2026-Q1", *extra)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["next_steps"]
+
+    before = dt.datetime.now().replace(microsecond=0)
+    next_steps.add(review_db, "KR-D", "Hotline", "Asked", "Next", dt.date(2026, 2, 6),
+                   recorded_at=(before + dt.timedelta(seconds=1)).isoformat())
+    assert report() == []  # recorded after the as-of date's end (today, not Jan 31)
+    shown = report("--as-seen", (before + dt.timedelta(seconds=2)).isoformat())
+    assert [s["kr_id"] for s in shown] == ["KR-D"]
+    assert list(shown[0]) == ["id", "kr_id", "team", "asked", "answer", "next_step", "due", "recorded_at",
+                              "closed_at", "status_then", "status_now", "moved_since", "overdue"]
+    assert report("--as-seen", before.isoformat()) == []  # the meeting before it was recorded
+
+
+def test_steps_survive_syncs_a_failed_sync_a_recovered_file_and_a_restart(review_db, tmp_path):
+    next_steps.add(review_db, "KR-D", "Hotline", "Asked", "Next", dt.date(2026, 2, 6))
+    sync(str(REVIEW), review_db)  # a sync swaps in a new DuckDB file
+    with pytest.raises(SourceError):
+        sync(str(tmp_path / "missing.xlsx"), review_db)  # a failed sync
+    review_db.write_bytes(b"not a database")  # a damaged file: the next sync moves it aside
+    assert sync(str(REVIEW), review_db).moved_aside
+    assert [s["next_step"] for s in next_steps.every(review_db)] == ["Next"]  # a new process reads it too:
+    result = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                             "from okra_dash.store import next_steps; print(len(next_steps.every(Path(sys.argv[1]))))",
+                             str(review_db)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout == "1\n", result.stderr
+
+
+def test_twenty_people_recording_at_once_all_keep_theirs(review_db):
+    def record(n: int) -> subprocess.CompletedProcess:
+        return cli("next-step", "add", "--db", str(review_db), "--kr", "KR-D", "--asked", f"asked {n}",
+                   "--next", f"step {n}")
+
+    with ThreadPoolExecutor(20) as pool:  # 20 processes at once, on a file none of them has created yet
+        results = list(pool.map(record, range(20)))
+    assert [r.returncode for r in results] == [0] * 20, [r.stderr for r in results if r.returncode]
+    ids = sorted(int(r.stdout) for r in results)
+    assert ids == list(range(1, 21))
+    assert sorted(s["next_step"] for s in next_steps.every(review_db)) == sorted(f"step {n}" for n in range(20))
+
+
+def test_text_is_kept_exactly_as_typed(review_db):
+    typed = "=HYPERLINK(\"http://x\") **bold** <b>b</b> <@U123> \x1b[31mred\x1b[0m 'quoted'; DROP TABLE next_steps;"
+    assert main(["next-step", "add", "--db", str(review_db), "--kr", "KR-D", "--asked", typed, "--next", typed,
+                 "--answer", typed]) == 0
+    (stored,) = next_steps.every(review_db)
+    assert stored["asked"] == stored["next_step"] == stored["answer"] == typed
+    result = cli("report", "--db", str(review_db), "--cycle", "2026-Q1")
+    assert "\x1b" not in result.stdout  # the JSON escapes a terminal's escape
+    assert json.loads(result.stdout)["next_steps"][0]["next_step"] == typed
