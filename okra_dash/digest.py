@@ -85,6 +85,21 @@ def _heading(text: str) -> list[str]:
     return ["", text, "-" * len(text), ""]
 
 
+AGREED = "Agreed in the last reviews"
+
+
+def agreed(data: dict) -> list[tuple[dict, str]]:
+    """The open next steps of the report (oldest first), each with its key result's name."""
+    names = {kr["kr_id"]: kr["key_result"] for kr in data["key_results"]}
+    return [(step, names.get(step["kr_id"]) or "") for step in data.get("next_steps", [])]
+
+
+def _step_state(step: dict) -> str:
+    """When a step is due, when it was agreed, and whether its key result moved since."""
+    return (f"due {step['due']}{' (overdue)' if step['overdue'] else ''}, agreed {step['recorded_at'][:10]}; "
+            f"moved since: {'yes' if step['moved_since'] else 'no'}")
+
+
 def as_markdown(review: Review, data: dict | None = None) -> str:
     """The weekly digest: Markdown that also reads well pasted into an e-mail as plain text (headings
     underlined, lists instead of tables, no bold markers); from `data` when the report is already made."""
@@ -116,6 +131,9 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
             + (f"; the team said (week of {kr['note_week']}): \"{md(kr['note'])}\"" if kr.get("note") else "")
             for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
     _more(stalled, out)
+    out += _heading(AGREED)
+    out += [f"- {md(step['kr_id'])} {md(name)} ({md(step['team'])}): {md(step['next_step'])}; {_step_state(step)}"
+            for step, name in agreed(data)] or ["- None open."]
     out += _heading("What changed since last week")
     changes = data["changes"]
     out += [f"- {md(c['kr_id'])} {md(c['key_result'])} ({md(c['team'])}): "
@@ -247,6 +265,9 @@ def _html(data: dict, chart_cid: str | None) -> str:
                     + (f"; the team said: “{esc(kr['note'])}”" if kr.get("note") else "") + "</li>"
                     for kr in stalled[:DIGEST_LIMIT])
     parts.append(f"<h3>Stalled key results ({len(stalled)})</h3><ul>{items or '<li>None.</li>'}</ul>")
+    items = "".join(f"<li><b>{esc(step['kr_id'])}</b> {esc(name)} ({esc(step['team'])}): {esc(step['next_step'])}; "
+                    f"{_step_state(step)}</li>" for step, name in agreed(data))
+    parts.append(f"<h3>{AGREED}</h3><ul>{items or '<li>None open.</li>'}</ul>")
     changed = typed_over(data["rewritten"])
     if changed:
         items = "".join(f"<li>{esc(r['kr_id'])}, week of {esc(r['week'])}: {number(r['before'])} → "

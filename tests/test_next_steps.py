@@ -178,3 +178,27 @@ def test_text_is_kept_exactly_as_typed(review_db):
     result = cli("report", "--db", str(review_db), "--cycle", "2026-Q1")
     assert "\x1b" not in result.stdout  # the JSON escapes a terminal's escape
     assert json.loads(result.stdout)["next_steps"][0]["next_step"] == typed
+
+
+def test_the_digests_list_what_was_agreed_with_whether_it_moved(review_db):
+    from okra_dash import digest
+    from okra_dash.figures import report
+
+    next_steps.add(review_db, "KR-A", "Alpha", "Why slow?", "Run the *spring* campaign", dt.date(2026, 1, 30),
+                   recorded_at="2026-01-13T10:00:00")
+    next_steps.add(review_db, "KR-B", "Alpha", "Still 40?", "Call the top 5", dt.date(2026, 2, 3),
+                   recorded_at="2026-01-21T16:30:05")
+    with connect(review_db) as con:
+        review = Review(con, AS_OF, cycles=["2026-Q1"], steps=next_steps.every(review_db))
+        data = report.report(review)
+        text = digest.as_markdown(review, data)
+        mail = digest.Mail("127.0.0.1", 25, "okra@example.com", ("lead@example.com",))
+        html = digest.message(review, mail, data).get_body(("html",)).get_content()
+    section = text.split("Agreed in the last reviews\n--------------------------\n\n")[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "- KR-A Weekly active customers (Alpha): Run the \\*spring\\* campaign; due 2026-01-30 (overdue), agreed "
+        "2026-01-13; moved since: yes",
+        "- KR-B Complaints per week (lower is better) (Alpha): Call the top 5; due 2026-02-03, agreed 2026-01-21; "
+        "moved since: no"]
+    assert ("<h3>Agreed in the last reviews</h3><ul><li><b>KR-A</b> Weekly active customers (Alpha): Run the "
+            "*spring* campaign; due 2026-01-30 (overdue), agreed 2026-01-13; moved since: yes</li>") in html
