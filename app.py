@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okra_dash import ui
-from okra_dash.ui import collector, data, pages, sidebar, sign_in, state
+from okra_dash.ui import collector, data, pages, sidebar, sign_in, state, steps
 from okra_dash.ui.text import md
 
 st.set_page_config(page_title="okra-dash", page_icon=str(ui.ICON), layout="wide")
@@ -38,6 +38,7 @@ if not view.cycles:
     st.info("The synced workbook has no objectives yet: add some to the Objectives tab and sync again.")
     state.stop()
 notes = st.container()
+steps.said()  # what the last recording or closing of a next step did
 try:
     navigation.run()
     data.warm(view)  # the other pages' queries, computed after this one is shown

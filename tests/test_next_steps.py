@@ -19,7 +19,7 @@ from okra_dash.figures.next_steps import followed_up
 from okra_dash.figures.review import Review
 from okra_dash.store import connect, next_steps
 from okra_dash.sync import sync
-from tests.conftest import REVIEW
+from tests.conftest import REVIEW, as_read
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 1, 31)  # the review workbook's Q1 (Jan 1 to Mar 31), a month in
@@ -202,3 +202,89 @@ def test_the_digests_list_what_was_agreed_with_whether_it_moved(review_db):
         "moved since: no"]
     assert ("<h3>Agreed in the last reviews</h3><ul><li><b>KR-A</b> Weekly active customers (Alpha): Run the "
             "*spring* campaign; due 2026-01-30 (overdue), agreed 2026-01-13; moved since: yes</li>") in html
+
+
+# The dashboard: recorded during the meeting, seen beside the key result and due the week after, closed.
+# The meeting of Sat Jan 31 (the review workbook's date), at 10:00: the clock the steps are recorded by.
+MEETING = "2026-01-31T10:00:00"
+
+
+@pytest.fixture
+def in_the_meeting(monkeypatch):
+    monkeypatch.setattr(next_steps, "now", lambda: MEETING)
+
+
+def _record_on(at, where: str, kr_id: str, next_step: str, answer: str = ""):
+    at.button(key=f"agree_{where}_{kr_id}").click().run()
+    [t for t in at.text_input if t.label == "Next step"][0].set_value(next_step)
+    if answer:
+        [t for t in at.text_area if t.label == "What the team answered"][0].set_value(answer)
+    [b for b in at.button if b.label == "Record"][0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_step_recorded_on_stalled_krs_shows_beside_it_is_due_next_week_and_closes(review_db, monkeypatch,
+                                                                                    in_the_meeting):
+    from tests.test_app import app, card_text
+
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False)
+    _record_on(at, "stalled", "KR-D", "Staff two more agents", answer="The new IVR is late")
+    assert [as_read(t.value) for t in at.toast] == ["Recorded next step 1 for KR-D."]
+    (stored,) = next_steps.every(review_db)
+    assert (stored["team"], stored["asked"], stored["answer"], stored["due"]) == (
+        "Hotline", "What is happening here?", "The new IVR is late", (AS_OF + dt.timedelta(days=7)).isoformat())
+    text = card_text(at)
+    assert (f"Agreed {AS_OF:%d %b} with Hotline: “Staff two more agents” · due {AS_OF + dt.timedelta(days=7):%d %b} "
+            "· moved since: no · now 🔴 off track  \nAsked: “What is happening here?” The team answered: “The new "
+            "IVR is late”") in text
+    assert "agree_stalled_KR-D" in [b.key for b in at.button]  # the form closed after recording
+
+    week_later = app(review_db, monkeypatch, as_of=AS_OF + dt.timedelta(days=7), tables_open=False)
+    assert "“Staff two more agents”" in card_text(week_later)  # the Weekly review's "Next steps due"
+    week_later.button(key="close_review_1").click().run()
+    assert [as_read(t.value) for t in week_later.toast] == ["Closed next step 1."]
+    assert "“Staff two more agents”" not in card_text(week_later)
+    assert next_steps.every(review_db)[0]["closed_at"] is not None
+
+
+def test_a_step_that_cannot_be_recorded_says_why_and_keeps_the_form(review_db, monkeypatch, in_the_meeting):
+    from tests.test_app import app
+
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False)
+    _record_on(at, "stalled", "KR-D", "   ")
+    assert [as_read(e.value) for e in at.error] == ["The next step is empty: say what happens next."]
+    assert next_steps.every(review_db) == []
+    assert [b.label for b in at.button if b.label == "Record"]  # still open, to correct
+
+
+def test_steps_are_recorded_from_every_place_a_key_result_is_discussed(review_db, monkeypatch, in_the_meeting):
+    from tests.test_app import app
+
+    at = app(review_db, monkeypatch, page="value_streams", query={"stream": "Stores", "kr": "KR-C"},
+             tables_open=False)
+    _record_on(at, "kr_view", "KR-C", "Open store 3")
+    at = app(review_db, monkeypatch, page="champions", tables_open=False)
+    cards = [b.key for b in at.button if b.key and b.key.startswith("agree_champion_")]
+    _record_on(at, "champion", cards[0].removeprefix("agree_champion_"), "From the champion's list")
+    at = app(review_db, monkeypatch, tables_open=False)  # the Weekly review: the key result is picked
+    at.button(key="agree_review_any").click().run()
+    [s for s in at.selectbox if s.label == "Key result"][0].set_value("KR-A")
+    [t for t in at.text_input if t.label == "Next step"][0].set_value("From the review")
+    [b for b in at.button if b.label == "Record"][0].click().run()
+    assert [(s["kr_id"], s["next_step"]) for s in next_steps.every(review_db)] == [
+        ("KR-C", "Open store 3"), (cards[0].removeprefix("agree_champion_"), "From the champion's list"),
+        ("KR-A", "From the review")]
+    assert next_steps.every(review_db)[2]["team"] == "Alpha"  # its key result's, none picked
+
+
+def test_a_past_meeting_shown_again_records_nothing(review_db, monkeypatch, in_the_meeting):
+    from tests.test_app import app, card_text
+
+    next_steps.add(review_db, "KR-D", "Hotline", "Asked", "Staff up", AS_OF, recorded_at=MEETING)
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False)
+    assert "close_stalled_1" in [b.key for b in at.button]
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False,
+             query={"as_seen": dt.datetime.now().isoformat(timespec="seconds")})
+    assert "“Staff up”" in card_text(at)  # shown as it stood
+    assert not [b for b in at.button if b.key and b.key.startswith(("agree_", "close_"))]

@@ -249,11 +249,11 @@ def next_step_command(args: argparse.Namespace) -> int:
         print(f"Closed next step {args.id}.")
         return 0
     with store.connect(db) as con:
-        review = Review(con)
-        problem = steps.problem(review, args.kr, args.team, args.next_step)
-        if problem:
-            raise UsageError(problem)
-        team = args.team or steps.team_of(review, args.kr)
+        owners = Review(con).rows("step_owners")
+    problem = steps.problem(owners, args.kr, args.team, args.next_step)
+    if problem:
+        raise UsageError(problem)
+    team = args.team or steps.team_of(owners, args.kr)
     due = args.due or dt.date.today() + dt.timedelta(days=7)
     print(next_steps.add(db, args.kr, team, args.asked, args.next_step, due, answer=args.answer))
     return 0

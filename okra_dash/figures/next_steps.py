@@ -18,12 +18,10 @@ def moment_of(review: Review, as_seen: dt.datetime | None = None) -> dt.datetime
     return as_seen or dt.datetime.combine(review.as_of, dt.time(23, 59, 59))
 
 
-def problem(review: Review, kr_id: str, team: str | None, next_step: str) -> str | None:
+def problem(owners: list[dict], kr_id: str, team: str | None, next_step: str) -> str | None:
     """Why a step cannot be recorded, in one sentence, or None: an unknown key result or team, or no next step
-    (a step says what happens next)."""
-    owners = review.rows("step_owners")
-    krs = {row["name"]: row["team"] for row in owners if row["kind"] == "kr"}
-    if kr_id not in krs:
+    (a step says what happens next). owners: sql/step_owners.sql's rows."""
+    if kr_id not in {row["name"] for row in owners if row["kind"] == "kr"}:
         return f"There is no key result '{kr_id}' in the synced workbook."
     if team is not None and team not in {row["name"] for row in owners if row["kind"] == "team"}:
         return f"There is no team '{team}' in the synced workbook (its Teams tab and key results)."
@@ -32,10 +30,9 @@ def problem(review: Review, kr_id: str, team: str | None, next_step: str) -> str
     return None
 
 
-def team_of(review: Review, kr_id: str) -> str | None:
+def team_of(owners: list[dict], kr_id: str) -> str | None:
     """A step's team when none is given: its key result's."""
-    return next((row["team"] for row in review.rows("step_owners") if row["kind"] == "kr" and row["name"] == kr_id),
-                None)
+    return next((row["team"] for row in owners if row["kind"] == "kr" and row["name"] == kr_id), None)
 
 
 def followed_up(review: Review, steps: list[dict], as_seen: dt.datetime | None = None,

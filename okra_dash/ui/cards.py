@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from okra_dash.ui import state, tables
+from okra_dash.ui import data, state, steps, tables
 from okra_dash.ui.text import md
 from okra_dash.words import counted, format_number, percent, week_of
 
@@ -58,7 +58,12 @@ def kr_card(kr: dict, why: str | None, key: str) -> bool:
         if why:
             st.markdown(why)
         st.markdown(said(kr))
-        return st.button("Open week by week", key=f"open_{key}_{kr['kr_id']}", icon=":material/open_in_new:")
+        view = data.current_view()
+        steps.open_for(view, kr, key)  # what the last reviews agreed for it, still open
+        row = st.container(horizontal=True)
+        opened = row.button("Open week by week", key=f"open_{key}_{kr['kr_id']}", icon=":material/open_in_new:")
+        steps.agree(view, key, kr, row=row)
+        return opened
 
 
 def open_kr(kr: dict) -> None:

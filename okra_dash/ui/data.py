@@ -19,9 +19,12 @@ import streamlit as st
 
 from okra_dash import queries, settings, store
 from okra_dash.errors import SourceError
+from okra_dash.figures.next_steps import FOLLOWED_UP, followed_up, team_of
+from okra_dash.figures.next_steps import problem as next_step_problem
 from okra_dash.figures.review import Review, Thresholds
 from okra_dash.source.read import google_sheet_key
 from okra_dash.source.typed import printable
+from okra_dash.store import next_steps
 from okra_dash.sync import sync
 
 
@@ -84,6 +87,27 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _steps_version(db: str) -> tuple:
+    """The next steps file's version: SQLite in WAL mode writes to the -wal file beside it first."""
+    where = next_steps.path(Path(db))
+    stats = [(f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None
+             for f in (where, where.with_name(where.name + "-wal"))]
+    return tuple(stats)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _followed_up(db: str, version: tuple, steps_version: tuple, as_of: dt.date, cycles: tuple,
+                 thresholds: Thresholds, seen: int | None, seen_at: dt.datetime | None) -> pd.DataFrame:
+    del steps_version  # part of the cache key only: a step recorded or closed means new results
+    con = _connect(db, version, seen)
+    try:
+        review = Review(con, as_of, thresholds, list(cycles), steps=next_steps.every(Path(db)))
+        return _shown(pd.DataFrame(followed_up(review, review.steps, seen_at),
+                                   columns=[*next_steps.FIELDS, *FOLLOWED_UP]))
+    finally:
+        con.close()
+
+
 @dataclass(frozen=True)
 class View:
     """What the sidebar chose: the data (the latest sync's, or the one a past sync saw: seen, its id), the date,
@@ -103,6 +127,24 @@ class View:
         frozen = tuple(sorted((key, tuple(value) if isinstance(value, list) else value)
                               for key, value in extra.items()))
         return _frame(self.db, self.version, name, self.as_of, self.cycles, self.thresholds, frozen, self.seen)
+
+    def next_steps(self) -> pd.DataFrame:
+        """The next steps open at this view's moment, followed up (figures/next_steps.py), oldest first."""
+        return _followed_up(self.db, self.version, _steps_version(self.db), self.as_of, self.cycles,
+                            self.thresholds, self.seen, self.seen_at)
+
+    def record_step(self, kr_id: str, team: str | None, asked: str, answer: str, next_step: str,
+                    due: dt.date) -> int | str:
+        """Record a next step: its id, or why it cannot be recorded (one sentence; nothing recorded)."""
+        owners = self.frame("step_owners").to_dict("records")
+        problem = next_step_problem(owners, kr_id, team, next_step)
+        if problem:
+            return problem
+        try:
+            return next_steps.add(Path(self.db), kr_id, team or team_of(owners, kr_id), asked, next_step, due,
+                                  answer=answer)
+        except store.StoreError as error:
+            return str(error)
 
 
 _BACKGROUND = "okra-"  # the name of every thread started below starts so

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okra_dash import charts
-from okra_dash.ui import cards, data, drawn, state, tables
+from okra_dash.ui import cards, data, drawn, state, steps, tables
 from okra_dash.ui.text import md
 
 STREAM = state.Param("stream", "stream")
@@ -74,6 +74,9 @@ state.publish(KR, kr_id)
 if kr_id is not None:  # (not state.stop(): the run's end still writes the link's notes)
     kr = krs[krs["kr_id"] == kr_id].iloc[0].to_dict()
     box.markdown(f"**{md(kr_id)} · {md(kr['key_result'])}** ({md(kr['team'])})")
+    with box:  # what the last reviews agreed for it, and a new step agreed here
+        steps.open_for(view, kr, "kr_view")
+        steps.agree(view, "kr_view", kr)
     checkins = view.frame("kr_checkins", kr_id=kr_id)
     drawn.chart(box, charts.burn_up, checkins, kr, view.as_of, width="stretch")
     said = view.frame("kr_notes", kr_id=kr_id)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from okra_dash import charts
 from okra_dash.figures.report import change, points_change
-from okra_dash.ui import data, drawn, tables
+from okra_dash.ui import data, drawn, steps, tables
 from okra_dash.ui.text import md
 from okra_dash.words import counted
 
@@ -61,6 +61,20 @@ for problem in view.frame("focus").itertuples():
                f"{md(problem.cycle)}; "
                f"at most {limits.focus_max_objectives} keep a value stream focused.",
                icon=":material/center_focus_weak:")
+
+# What the last reviews agreed and is due by this one: the meeting looks again (the rest, due later, beside each
+# key result on the other pages).
+st.subheader("Next steps due")
+agreed = view.next_steps()
+due = agreed[agreed["due"] <= view.as_of.isoformat()]
+names = view.frame("key_results").set_index("kr_id")["key_result"]
+for step in due.to_dict("records"):
+    steps.shown(view, step, "review", with_kr=names.get(step["kr_id"], ""))
+later = len(agreed) - len(due)
+st.caption((("None due by this date." if due.empty else "") + (
+    f" {counted(later, 'more open step')} due later, shown beside {'its' if later == 1 else 'their'} key "
+    "result." if later else "")).strip())
+steps.agree(view, "review", choices={kr_id: f"{kr_id} · {name}" for kr_id, name in names.items()})
 
 st.subheader("What changed since last week")
 changes = view.frame("changes")
