@@ -14,6 +14,7 @@ sign_in.require()  # before any data is read
 PAGES = pages.FOLDER
 navigation = st.navigation([
     st.Page(f"{PAGES}/weekly_review.py", title="Weekly review", icon=":material/insights:", default=True),
+    st.Page(f"{PAGES}/meeting.py", title="Meeting", icon=":material/co_present:"),
     st.Page(f"{PAGES}/value_streams.py", title="Value streams", icon=":material/account_tree:"),
     st.Page(f"{PAGES}/stalled.py", title="Stalled KRs", icon=":material/hourglass_empty:"),
     st.Page(f"{PAGES}/champions.py", title="Champions", icon=":material/campaign:"),

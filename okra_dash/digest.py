@@ -94,8 +94,13 @@ def agreed(data: dict) -> list[tuple[dict, str]]:
     return [(step, names.get(step["kr_id"]) or "") for step in data.get("next_steps", [])]
 
 
+def step_line(step: dict, name: str) -> str:
+    """One open next step as a Markdown list item: its key result, team, next step, when it is due, when it was
+    agreed, and whether its key result moved since (the digest's, the nudge's and the meeting's list)."""
+    return (f"- {md(step['kr_id'])} {md(name)} ({md(step['team'])}): {md(step['next_step'])}; {_step_state(step)}")
+
+
 def _step_state(step: dict) -> str:
-    """When a step is due, when it was agreed, and whether its key result moved since."""
     return (f"due {step['due']}{' (overdue)' if step['overdue'] else ''}, agreed {step['recorded_at'][:10]}; "
             f"moved since: {'yes' if step['moved_since'] else 'no'}")
 
@@ -132,8 +137,7 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
             for kr in stalled[:DIGEST_LIMIT]] or ["- None."]
     _more(stalled, out)
     out += _heading(AGREED)
-    out += [f"- {md(step['kr_id'])} {md(name)} ({md(step['team'])}): {md(step['next_step'])}; {_step_state(step)}"
-            for step, name in agreed(data)] or ["- None open."]
+    out += [step_line(step, name) for step, name in agreed(data)] or ["- None open."]
     out += _heading("What changed since last week")
     changes = data["changes"]
     out += [f"- {md(c['kr_id'])} {md(c['key_result'])} ({md(c['team'])}): "
@@ -180,6 +184,76 @@ def as_markdown(review: Review, data: dict | None = None) -> str:
     return printable("\n".join(out) + "\n")
 
 
+def champion_lists(review: Review, data: dict) -> list[dict]:
+    """Each champion's own list for their nudge: their teams, the key results of those teams that missed last
+    full week's check-in, the stalled ones (with what the team last said), and their teams' open next steps,
+    due first; with the address it goes to (None: the Teams tab gives none)."""
+    addresses = {row["champion"]: row["email"] for row in review.rows("champion_addresses")}
+    names = {kr["kr_id"]: kr["key_result"] for kr in data["key_results"]}
+    lists = []
+    for champion in data["champions"]:
+        if champion["champion"] is None:  # teams with no champion: nobody to nudge
+            continue
+        krs = review.rows("champion_list", champion=champion["champion"])
+        steps = sorted((step for step in data.get("next_steps", []) if step["team"] in champion["teams"]),
+                       key=lambda step: (step["due"], step["recorded_at"]))
+        lists.append({"champion": champion["champion"], "email": addresses.get(champion["champion"]),
+                      "teams": champion["teams"], "missing": [kr for kr in krs if kr["missing"]],
+                      "stalled": stalled_longest_first(krs), "steps": [(step, names.get(step["kr_id"], ""))
+                                                                        for step in steps]})
+    return lists
+
+
+def nudge_markdown(item: dict, data: dict) -> str:
+    """A champion's nudge as text: what to ask their teams about in the coming review."""
+    title = f"Before the review: {printable(item['champion'])}'s teams, as of {data['as_of']}"
+    out = [title, "=" * len(title), "", f"Teams: {md(', '.join(item['teams']))}."]
+    week = item["missing"][0]["last_full_week"].isoformat() if item["missing"] else None
+    out += _heading(f"Missed last full week's check-in (week of {week})" if week else
+                    "Missed last full week's check-in")
+    out += [f"- {md(kr['kr_id'])} {md(kr['key_result'])} ({md(kr['team'])})" for kr in item["missing"]] or [
+        "- None: every key result checked in."]
+    out += _heading("Stalled")
+    out += [f"- {md(kr['kr_id'])} {md(kr['key_result'])} ({md(kr['team'])}): {', '.join(kr['stalled'])}; "
+            f"{counted(kr['weeks_since_change'], 'week')} since last change"
+            + (f"; the team said (week of {kr['note_week']}): \"{md(kr['note'])}\"" if kr.get("note") else "")
+            for kr in item["stalled"]] or ["- None."]
+    out += _heading("Open next steps, due first")
+    out += [step_line(step, name) for step, name in item["steps"]] or ["- None open."]
+    return printable("\n".join(out) + "\n")
+
+
+def _nudge_html(item: dict, data: dict) -> str:
+    def esc(text: object) -> str:
+        return html.escape(printable(str(text)))
+
+    def section(title: str, items: list[str], empty: str) -> str:
+        return f"<h3>{esc(title)}</h3><ul>{''.join(f'<li>{i}</li>' for i in items) or f'<li>{empty}</li>'}</ul>"
+
+    missing = [f"<b>{esc(kr['kr_id'])}</b> {esc(kr['key_result'])} ({esc(kr['team'])})" for kr in item["missing"]]
+    stalled = [f"<b>{esc(kr['kr_id'])}</b> {esc(kr['key_result'])} ({esc(kr['team'])}): "
+               f"{esc(', '.join(kr['stalled']))}; {counted(kr['weeks_since_change'], 'week')} since last change"
+               + (f"; the team said: “{esc(kr['note'])}”" if kr.get("note") else "") for kr in item["stalled"]]
+    steps = [f"<b>{esc(step['kr_id'])}</b> {esc(name)} ({esc(step['team'])}): {esc(step['next_step'])}; "
+             f"{_step_state(step)}" for step, name in item["steps"]]
+    return ("<html><body>"
+            f"<h2>Before the review: {esc(item['champion'])}'s teams, as of {esc(data['as_of'])}</h2>"
+            f"<p>Teams: {esc(', '.join(item['teams']))}.</p>"
+            + section("Missed last full week's check-in", missing, "None: every key result checked in.")
+            + section("Stalled", stalled, "None.") + section("Open next steps, due first", steps, "None open.")
+            + "</body></html>")
+
+
+def nudge_message(item: dict, data: dict, mail: Mail) -> EmailMessage:
+    """A champion's nudge as an e-mail to their address: HTML, with the text as its plain-text part."""
+    msg = EmailMessage()
+    msg["Subject"] = f"Before the OKR review: {printable(item['champion'])}'s teams, as of {data['as_of']}"
+    msg["From"], msg["To"] = mail.sender, item["email"]
+    msg.set_content(nudge_markdown(item, data))
+    msg.add_alternative(_nudge_html(item, data), subtype="html")
+    return msg
+
+
 @dataclass(frozen=True)
 class Mail:
     host: str
@@ -198,16 +272,16 @@ def _yes(value: object) -> bool:
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def mail_settings(secrets: Mapping | None = None) -> Mail:
+def mail_settings(secrets: Mapping | None = None, recipients: bool = True) -> Mail:
     """Where and to whom the digest goes (settings.smtp); raises DeliveryError naming what is missing or
-    malformed."""
+    malformed. recipients=False: the nudges, whose addresses come from the Teams tab."""
     try:
         values = settings.smtp(secrets)
     except SettingsError as error:
         raise DeliveryError(str(error)) from None
     to = values["to"]
     to = tuple(address.strip() for address in (to.split(",") if isinstance(to, str) else to or ()) if address.strip())
-    if not values["host"] or not to:
+    if not values["host"] or (recipients and not to):
         raise DeliveryError("No mail server or recipients are configured: set OKRA_SMTP_HOST and OKRA_DIGEST_TO "
                             "(or host and to under [okra.smtp] in .streamlit/secrets.toml).")
     try:
@@ -299,7 +373,7 @@ def message(review: Review, mail: Mail, data: dict) -> EmailMessage:
     return msg
 
 
-def send(msg: EmailMessage, mail: Mail) -> None:
+def send(msg: EmailMessage, mail: Mail, what: str = "digest") -> None:
     """Hand the message to the SMTP server (STARTTLS and login when configured); raises DeliveryError."""
     try:
         with smtplib.SMTP(mail.host, mail.port, timeout=30) as server:
@@ -312,7 +386,7 @@ def send(msg: EmailMessage, mail: Mail) -> None:
         reason = " ".join(str(error).split()) or type(error).__name__
         if mail.password:
             reason = reason.replace(mail.password, "***")
-        raise DeliveryError(f"The digest could not be sent through {mail.host}:{mail.port} ({reason[:200]}); "
+        raise DeliveryError(f"The {what} could not be sent through {mail.host}:{mail.port} ({reason[:200]}); "
                             "nothing else changed.") from None
 
 

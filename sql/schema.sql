@@ -2,7 +2,8 @@
 -- Run once on each new database file; takes no parameters.
 -- okra_meta marks the file as okra-dash's and holds its schema version (store.SCHEMA_VERSION).
 CREATE TABLE okra_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE teams (team VARCHAR PRIMARY KEY, mode VARCHAR NOT NULL, champion VARCHAR, "row" INTEGER);
+CREATE TABLE teams (team VARCHAR PRIMARY KEY, mode VARCHAR NOT NULL, champion VARCHAR, "row" INTEGER,
+                    champion_email VARCHAR);
 CREATE TABLE cycles (cycle VARCHAR PRIMARY KEY, start_date DATE NOT NULL, end_date DATE NOT NULL);
 CREATE TABLE objectives (
     objective_id VARCHAR PRIMARY KEY, cycle VARCHAR NOT NULL, value_stream VARCHAR NOT NULL,

@@ -241,7 +241,7 @@ def test_every_table_shows_a_missing_value_as_a_dash_not_as_none(review_db, monk
     at = app(review_db, monkeypatch, page="data_quality")
     assert at.dataframe[1].value["error"].isna().all() and at.dataframe[1].proto.placeholder == "–"
     tables = 0
-    for page in ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
+    for page in ("weekly_review", "meeting", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
                  "data_quality"):
         at.switch_page(f"{PAGES}/{page}.py").run()
         for table in at.dataframe:
@@ -260,7 +260,7 @@ def test_every_table_shows_a_value_typed_in_the_sheet_with_its_significant_digit
     sheet_values = {"Current", "Start", "Target", "Before", "After", "Target before", "Target now"}
     at = app(review_db, monkeypatch)
     seen = set()
-    for page in ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
+    for page in ("weekly_review", "meeting", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
                  "data_quality"):
         at.switch_page(f"{PAGES}/{page}.py").run()
         for table in at.dataframe:

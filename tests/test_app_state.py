@@ -38,7 +38,7 @@ def test_the_cycle_follows_the_as_of_date_unless_one_is_picked(review_db, monkey
 
 def test_every_page_survives_dates_before_inside_between_and_after_the_cycles(review_db, monkeypatch):
     at = app(review_db, monkeypatch, cycle=None)
-    for page in ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
+    for page in ("weekly_review", "meeting", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective",
                  "data_quality"):
         at.switch_page(f"{PAGES}/{page}.py").run()
         for day in (dt.date(2025, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 1),
@@ -158,7 +158,8 @@ def test_control_characters_from_cells_never_reach_a_page(tmp_path, tabs, monkey
     tabs["Check-ins"][2][5] = f"4{escape}0"  # a data issue that shows what was typed
     db = tmp_path / "okra.duckdb"
     sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
-    for page in ("weekly_review", "value_streams", "stalled", "champions", "okr_vs_kpi", "data_quality"):
+    for page in ("weekly_review", "meeting", "value_streams", "stalled", "champions", "okr_vs_kpi",
+                 "data_quality"):
         at = app(db, monkeypatch, page=None if page == "weekly_review" else page,
                  query={"stream": "Stores"} if page == "value_streams" else None)
         texts = [str(element.value) for kind in ("markdown", "caption", "metric", "warning", "subheader", "title")

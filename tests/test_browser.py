@@ -27,8 +27,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # HTML, and what Streamlit's Markdown would turn into math, an emoji, an icon or coloured text.
 PAYLOAD = "<img src=x onerror=alert(1)> $x$ :rocket: :red[late] :material/home:"
-PAGES = ["", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality"]
-TITLES = ["Weekly review", "Value streams", "Stalled key results", "A champion's list",
+PAGES = ["", "meeting", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality"]
+TITLES = ["Weekly review", "Meeting", "Value streams", "Stalled key results", "A champion's list",
           "OKR-driven and KPI-driven teams", "Cycle retrospective", "Data quality"]
 
 if not Path(CHROMIUM).exists():
@@ -329,7 +329,8 @@ def open_page(page, path: str) -> None:
 
 
 def nav_label(path: str) -> str:
-    return {"": "Weekly review", "value_streams": "Value streams", "stalled": "Stalled KRs", "champions": "Champions",
+    return {"": "Weekly review", "meeting": "Meeting", "value_streams": "Value streams", "stalled": "Stalled KRs",
+            "champions": "Champions",
             "okr_vs_kpi": "OKR vs KPI", "retrospective": "Retrospective", "data_quality": "Data quality"}[path]
 
 

@@ -234,3 +234,53 @@ def test_the_headline_changes_are_counts_and_whole_points_of_the_shares_as_shown
     assert points_change({"s": 0.335}, {"s": 0.325}, "s") == 2
     assert points_change({"s": 0.5}, {"s": float("nan")}, "s") is None
     assert points_change({"s": None}, {"s": 0.5}, "s") is None
+
+
+def test_each_champion_gets_their_own_nudge_and_one_without_an_address_is_named_once(tmp_path, smtp, monkeypatch,
+                                                                                      capsys):
+    """As of Jan 31 the last full week is the week of Jan 19. Ana (Alpha) has KR-B stalled; Ben's address is
+    not one (a data issue, so no nudge); Hal (Hotline) has KR-E missing that week, KR-D and KR-E stalled, and two
+    open next steps, the one due first listed first."""
+    from okra_dash.store import next_steps
+    from okra_dash.sync import sync
+    from tests.conftest import REVIEW, read_tabs, write_csv_folder
+
+    inbox, port = smtp
+    _settings(monkeypatch, port)
+    monkeypatch.delenv("OKRA_DIGEST_TO")  # the nudges' addresses come from the sheet
+    tabs = read_tabs(REVIEW)
+    tabs["Teams"] = [[*row, email] for row, email in zip(tabs["Teams"], (
+        "Champion e-mail", "ana@example.com", "ben(at)example", "hal@example.com"))]
+    db = tmp_path / "okra.duckdb"
+    sync(str(write_csv_folder(tmp_path / "book", tabs)), db)
+    next_steps.add(db, "KR-E", "Hotline", "Why no values?", "Fill in the sheet", dt.date(2026, 2, 6),
+                   recorded_at="2026-01-24T09:00:00")
+    next_steps.add(db, "KR-D", "Hotline", "Anything?", "Staff up", dt.date(2026, 1, 30),
+                   recorded_at="2026-01-24T09:05:00")
+    assert main(["digest", "--champions", "--send", "--db", str(db), "--as-of", AS_OF, "--cycle", "2026-Q1"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ("okra-dash: Ben has no address in the Teams tab's Champion e-mail column: no nudge sent to "
+                   "them.\n")
+    assert out == (f"Sent 2 nudges through 127.0.0.1:{port}: ana@example.com (Ana), hal@example.com (Hal).\n")
+    mails = {tuple(recipients): message for _, recipients, message in inbox.messages}
+    assert set(mails) == {("ana@example.com",), ("hal@example.com",)}
+    hal = mails[("hal@example.com",)]
+    assert hal["Subject"] == "Before the OKR review: Hal's teams, as of 2026-01-31"
+    text = hal.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Missed last full week's check-in (week of 2026-01-19)\n" in text
+    assert "\n- KR-E Self-service share (Hotline)\n" in text
+    stalled = text.split("Stalled\n-------\n\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split(" ")[1] for line in stalled] == ["KR-D", "KR-E"]  # 4 weeks unchanged each, in KR order
+    steps = text.split("Open next steps, due first\n--------------------------\n\n")[1].strip().splitlines()
+    assert steps == ["- KR-D Calls answered in 1 minute (Hotline): Staff up; due 2026-01-30 (overdue), agreed "
+                     "2026-01-24; moved since: no",
+                     "- KR-E Self-service share (Hotline): Fill in the sheet; due 2026-02-06, agreed 2026-01-24; "
+                     "moved since: no"]
+    assert "<h3>Open next steps, due first</h3>" in hal.get_body(("html",)).get_content()
+    ana = mails[("ana@example.com",)].get_body(("plain",)).get_content()
+    assert "- KR-B Complaints per week (lower is better) (Alpha): no movement" in ana and "KR-D" not in ana
+    assert main(["report", "--db", str(db), "--as-of", AS_OF]) == 0
+    issues = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["tab"], i["column"], i["value"]) for i in issues if i["kind"] == "not_an_email"] == [
+        ("Teams", "Champion e-mail", "ben(at)example")]
+

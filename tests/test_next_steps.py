@@ -288,3 +288,35 @@ def test_a_past_meeting_shown_again_records_nothing(review_db, monkeypatch, in_t
              query={"as_seen": dt.datetime.now().isoformat(timespec="seconds")})
     assert "“Staff up”" in card_text(at)  # shown as it stood
     assert not [b for b in at.button if b.key and b.key.startswith(("agree_", "close_"))]
+
+
+def test_the_meeting_walks_the_agenda_records_as_it_goes_and_ends_with_what_was_agreed(review_db, monkeypatch,
+                                                                                       in_the_meeting):
+    from tests.test_app import app, card_text
+
+    next_steps.add(review_db, "KR-D", "Hotline", "Anything yet?", "Hire", AS_OF, recorded_at="2026-01-24T10:00:00")
+    at = app(review_db, monkeypatch, page="meeting", tables_open=False)
+    # The overview, the streams behind pace, the step due (KR-D's, due Jan 31), then the 5 key results to ask
+    # about by value stream, the longest unchanged first (the stalled ones and KR-F, which missed the week of
+    # Jan 19), and what was agreed.
+    assert at.selectbox(key="meeting_item").options == [
+        "1 of 9 · How we are doing, and what changed", "2 of 9 · Value streams behind pace (0)",
+        "3 of 9 · Agreed in earlier reviews, due now (1)", "4 of 9 · KR-B · Complaints per week (lower is better)",
+        "5 of 9 · KR-F · Reviews answered", "6 of 9 · KR-D · Calls answered in 1 minute",
+        "7 of 9 · KR-E · Self-service share", "8 of 9 · KR-C · Stores live", "9 of 9 · What this meeting agreed"]
+    assert at.button(key="meeting_previous").disabled
+    at.button(key="meeting_next").click().run()
+    at.button(key="meeting_next").click().run()
+    assert at.query_params["item"] == "3" and "“Hire” · due 31 Jan · moved since: no" in card_text(at)
+    at.selectbox(key="meeting_item").set_value(7).run()
+    text = card_text(at)
+    assert "No check-in for the week of 19 Jan. Stalled: no check-in; flat at zero, 4 weeks unchanged." in text
+    assert "- FAQ page (Done)" in text and "- IVR menu (In progress)" in text  # its actions
+    _record_on(at, "meeting", "KR-E", "Ship the call-back button")
+    assert at.query_params["item"] == "7"  # recording stays on the item
+    at.button(key="meeting_next").click().run()
+    at.button(key="meeting_next").click().run()
+    assert at.button(key="meeting_next").disabled
+    (listed,) = [code.value for code in at.code]
+    assert listed == ("Agreed in the review of 31 Jan 2026\n\n- KR-E Self-service share (Hotline): Ship the call-back "
+                      "button; due 2026-02-07, agreed 2026-01-31; moved since: no")

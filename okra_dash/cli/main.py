@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     digest_cmd.add_argument("--send", action="store_true", help="e-mail it (settings: OKRA_SMTP_* or "
                                                                 "[okra.smtp] in .streamlit/secrets.toml)")
     digest_cmd.add_argument("--webhook", metavar="URL", help="post a short summary to this incoming webhook")
+    digest_cmd.add_argument("--champions", action="store_true",
+                            help="instead, each champion's own list (their teams' missing and stalled key results "
+                                 "and open next steps); with --send, e-mailed to the Teams tab's Champion e-mail")
     template_cmd = commands.add_parser("template", help="write the .xlsx template teams start from",
                                        description="Write a ready workbook: every tab, frozen headers, example "
                                                    "rows, a 'How to fill this in' tab, dropdowns and number-only "
@@ -226,6 +229,8 @@ def report_command(args: argparse.Namespace) -> int:
 def digest_command(args: argparse.Namespace) -> int:
     from okra_dash import digest  # mail and HTTP: only the digest needs them
 
+    if args.champions:
+        return _nudge(args, digest)
     # A missing or malformed setting is said before any work.
     mail = digest.mail_settings() if args.send else None
     webhook = digest.webhook_url(args.webhook) if args.webhook is not None else None
@@ -256,6 +261,32 @@ def next_step_command(args: argparse.Namespace) -> int:
     team = args.team or steps.team_of(owners, args.kr)
     due = args.due or dt.date.today() + dt.timedelta(days=7)
     print(next_steps.add(db, args.kr, team, args.asked, args.next_step, due, answer=args.answer))
+    return 0
+
+
+def _nudge(args: argparse.Namespace, digest) -> int:
+    """digest --champions: each champion's nudge, printed, or e-mailed with --send; a champion without an address
+    is named once on stderr and skipped, and the others still get theirs."""
+    if args.webhook is not None:
+        raise UsageError("--champions e-mails each champion their own list; it posts nothing to a webhook: "
+                         "leave out --webhook.")
+    mail = digest.mail_settings(recipients=False) if args.send else None
+    with _review(args) as review:
+        data = report.report(review, args.as_seen)
+        lists = digest.champion_lists(review, data)
+    if not mail:
+        sys.stdout.write("\n".join(digest.nudge_markdown(item, data) for item in lists))
+        return 0
+    sent = []
+    for item in lists:
+        if not item["email"]:
+            print(f"okra-dash: {printable(item['champion'])} has no address in the Teams tab's Champion e-mail "
+                  "column: no nudge sent to them.", file=sys.stderr)
+            continue
+        digest.send(digest.nudge_message(item, data, mail), mail, what=f"nudge to {item['email']}")
+        sent.append(f"{item['email']} ({printable(item['champion'])})")
+    print(f"Sent {counted(len(sent), 'nudge')} through {mail.host}:{mail.port}" + (f": {', '.join(sent)}." if sent
+                                                                                  else "."))
     return 0
 
 

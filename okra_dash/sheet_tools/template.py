@@ -65,7 +65,8 @@ INSTRUCTIONS = [
     ["Targets are agreed at the start of a cycle and do not move during it."],
     [""],
     ["Tabs"],
-    ["Teams: one row per team. Mode is OKR (agile, project or innovation work) or KPI (operational work)."],
+    ["Teams: one row per team. Mode is OKR (agile, project or innovation work) or KPI (operational work). "
+     "Champion names its OKR champion; Champion e-mail, optional, is where their weekly nudge goes."],
     ["Objectives: at most 5 per value stream per cycle. Cycle is a quarter (2026-Q1), a half (2026-H1), or a "
      "name from the Cycles tab. The value stream groups objectives by the customer value they create."],
     ["Key results: each belongs to one objective and one team. Start and Target are numbers; Target can be "
@@ -104,7 +105,8 @@ def tabs(today: dt.date | None = None) -> dict[str, list[list[object]]]:
     kr2 = [64, 65.5, 66][: len(filled)]
     blanks = [""] * (len(weeks) - len(filled))
     return {
-        "Teams": [["Team", "Mode", "Champion"], ["Checkout squad", "OKR", "Ana"], ["Support hotline", "KPI", "Femi"]],
+        "Teams": [["Team", "Mode", "Champion", "Champion e-mail"], ["Checkout squad", "OKR", "Ana", "ana@example.com"],
+                  ["Support hotline", "KPI", "Femi", "femi@example.com"]],
         "Objectives": [["Objective ID", "Cycle", "Value stream", "Objective", "Theme", "Owner"],
                        ["CX1", cycle, "Customer experience", "Customers get help in minutes, not hours",
                         "Customer experience", "Femi"]],

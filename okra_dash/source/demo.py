@@ -156,7 +156,8 @@ def workbook(today: dt.date | None = None) -> Workbook:
     _typos(checkins, key_results, weeks, cycles)
 
     named = {
-        "Teams": [["Team", "Mode", "Champion"]] + [list(team) for team in TEAMS],
+        "Teams": [["Team", "Mode", "Champion", "Champion e-mail"]]
+        + [[*team, f"{team[2].lower().replace('é', 'e')}@example.com"] for team in TEAMS],
         "Cycles": [["Cycle", "Start", "End"]] + [[name, first.isoformat(), last.isoformat()]
                                                  for name, first, last in cycles.values()],
         "Objectives": [["Objective ID", "Cycle", "Value stream", "Objective", "Theme", "Owner"]]

@@ -16,7 +16,7 @@ from okra_dash import queries, settings
 
 DEFAULT_DB = settings.DEFAULT_DB
 # Raised whenever the tables change shape; a file with a lower version is brought up to date by a sync.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Tables that only okra-dash writes: a DuckDB file holding them but no okra_meta is an older okra-dash's.
 OKRA_TABLES = {"sync_log", "key_results", "checkins", "issues"}
 

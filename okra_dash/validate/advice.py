@@ -34,6 +34,7 @@ FIXES = {
     "cycle_too_long": "Shorten the cycle to 6 months at most, or split it.",
     "end_before_start": "Swap or correct the cycle's dates.",
     "unknown_cycle": "Use a quarter like 2026-Q1, a half like 2026-H1, or add the cycle to the Cycles tab.",
+    "not_an_email": "Type the champion's address as name@example.com, or leave the cell empty.",
     "unknown_word": "Pick one of the values the dropdown offers.",
     "confidence_range": "Give confidence as a whole number from 0 to 10.",
     "duplicate_column": "Keep one column with this header: rename or delete the second one.",

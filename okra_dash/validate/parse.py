@@ -23,6 +23,7 @@ from okra_dash.words import ACTION_STATUSES, HEALTH_TYPES, KR_TYPES, TEAM_MODES,
 
 MAX_CYCLE_DAYS = 184  # "a cycle may be up to 6 months"
 
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")  # one address, as a mail server takes it
 _CALENDAR_CYCLE = re.compile(r"^(\d{4})-([QH])([1-4])$", re.IGNORECASE)
 
 
@@ -136,7 +137,7 @@ def _cycles(book: Workbook, issues: Issues) -> tuple[dict[str, tuple[dt.date, dt
 
 
 def _teams(book: Workbook, issues: Issues) -> Columns:
-    table = Table("Teams", book.tabs["Teams"], ("Team", "Mode"), ("Champion",), issues)
+    table = Table("Teams", book.tabs["Teams"], ("Team", "Mode"), ("Champion", "Champion e-mail"), issues)
     teams: dict[str, dict] = {}
     for row, cell in table.records():
         team = cells.text(cell["Team"])
@@ -147,9 +148,14 @@ def _teams(book: Workbook, issues: Issues) -> Columns:
         if mode is None and not cells.text(cell["Mode"]):
             table.issue(row, "Mode", "", f"the team has no Mode ({' or '.join(TEAM_MODES)}); it counts as "
                         f"{UNKNOWN_MODE}", "missing_value")
+        email = cells.text(cell.get("Champion e-mail")) or None
+        if email and not EMAIL.match(email):  # a nudge to it would bounce, or go astray
+            table.issue(row, "Champion e-mail", email, "it is not an e-mail address; the champion gets no nudge",
+                        "not_an_email")
+            email = None
         teams[team] = {"team": team, "mode": mode or UNKNOWN_MODE,
-                       "champion": cells.text(cell.get("Champion")) or None, "row": row}
-    return Columns.of(list(teams.values()), ["team", "mode", "champion", "row"], {"row": "int"})
+                       "champion": cells.text(cell.get("Champion")) or None, "row": row, "champion_email": email}
+    return Columns.of(list(teams.values()), ["team", "mode", "champion", "row", "champion_email"], {"row": "int"})
 
 
 def _objectives(book: Workbook, cycles: dict, left_out_cycles: dict[str, int],
