@@ -665,3 +665,53 @@ def test_a_threshold_set_in_the_sidebar_stays_in_force_across_pages_and_resets(s
     metrics_become(page, before)
     assert sidebar.get_by_label("On track within (points below the pace)").input_value() == "10.0"
     no_exception(page, "thresholds")
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_a_step_agreed_on_stalled_krs_comes_back_next_week_and_closing_it_removes_it(server, browser, width, height):
+    """The meeting's loop in a real browser: agree a next step on a stalled key result's card (the page stays
+    where it is); a week later it stands beside that key result, on the Weekly review as due, and in the
+    Meeting's agenda; closing it there removes it everywhere."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{server}/stalled")
+    settle(page)
+    card = page.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
+        has_text="Open week by week").nth(1)
+    kr_id = card.locator("strong").first.inner_text().split(" · ")[0]
+    card.get_by_role("button", name="Agree a next step").click()
+    settle(page)
+    step = f"Try the partner newsletter ({width} px)"
+    page.get_by_label("What the team answered").fill("The outreach went to the old list")
+    page.get_by_label("Next step").fill(step)
+    page.get_by_role("button", name="Record").click()
+    settle(page)
+    shown = page.get_by_text(re.compile(rf"with .*: “{re.escape(step)}”"))
+    assert shown.first.is_visible(), "the step under its card, right after recording"
+    box = shown.first.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= height, box  # in sight, where the form was
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.screenshot(path=str(ARTIFACTS / f"step-recorded-{width}.png"))
+
+    next_week = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    page.goto(f"{server}/stalled?as_of={next_week}")
+    settle(page)
+    beside = page.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
+        has_text=f"{kr_id} · ").filter(has_text=step)
+    assert beside.count() >= 1 and "moved since:" in beside.first.inner_text()
+    page.goto(f"{server}/?as_of={next_week}")
+    settle(page)
+    assert page.get_by_text(f"“{step}”").first.is_visible() or page.get_by_text(f"“{step}”").count()
+    page.goto(f"{server}/meeting?as_of={next_week}&item=3")
+    settle(page)
+    agenda = page.get_by_test_id("stMain")
+    assert agenda.get_by_text(re.compile(r"^Agreed in earlier reviews, due now")).first.is_visible()
+    item = agenda.locator("[data-testid='stVerticalBlock']").filter(has_text=step).last
+    page.screenshot(path=str(ARTIFACTS / f"meeting-due-{width}.png"))
+    item.get_by_role("button", name="Close: done").click()
+    settle(page)
+    assert page.get_by_text(step).count() == 0
+    page.goto(f"{server}/stalled?as_of={next_week}")
+    settle(page)
+    assert page.get_by_text(step).count() == 0
+    context.close()

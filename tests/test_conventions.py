@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SQL_FILES = sorted(path.stem for path in (ROOT / "sql").glob("*.sql"))
 WRITERS = {"schema", "measures"}  # run by store.py on its own connections
 FILTERS = {"kr_id": "KR-A", "value_streams": [], "teams": [], "modes": [], "reasons": [], "min_weeks": 0,
-           "champion": "Ana"}
+           "champion": "Ana", "kr_ids": ["KR-A"], "recorded_on": ["2026-01-13"], "values_then": [20.0]}
 EMPTY_ON_THE_FIXTURE = {"focus", "moved_targets", "kr_notes", "estimation",  # none of these in the review workbook
                         "rewritten"}  # one sync: nothing seen changing
 

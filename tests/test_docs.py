@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -23,7 +24,13 @@ CODE = re.compile(r"```.*?```|`[^`\n]+`", re.DOTALL)
 
 
 def options(parser) -> set[str]:
-    return {flag for action in parser._actions for flag in action.option_strings}
+    """A command's options, and its actions' (next-step add, next-step close)."""
+    flags = {flag for action in parser._actions for flag in action.option_strings}
+    for action in parser._actions:
+        for sub in getattr(action, "choices", None) or ():
+            if isinstance(action, argparse._SubParsersAction):
+                flags |= options(action.choices[sub])
+    return flags
 
 
 def test_the_readme_is_a_front_door_of_about_a_thousand_words():

@@ -147,6 +147,10 @@ def test_add_week_on_a_google_sheet_sends_one_batch_update_with_the_new_headers(
 def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_team_tabs(fake, tmp_path):
     fake.books[KEY]["Check-ins"][2][3] = "4O"  # KR-B, week 2026-W03 (cell D3)
     before = {title: json.dumps(rows) for title, rows in fake.books[KEY].items()}
+    from okra_dash.store import next_steps
+
+    next_steps.add(tmp_path / "okra.duckdb", "KR-B", "Alpha", '=IMPORTXML("x")', "Call the top 5",
+                   dt.date(2026, 2, 6), recorded_at="2026-01-30T10:00:00")  # agreed in the last review
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "okra_dash", "sync", "--source", KEY, "--db",
                              str(tmp_path / "okra.duckdb"), "--write-back"], capture_output=True, text=True,
@@ -155,15 +159,18 @@ def test_write_back_lists_each_issue_with_a_link_and_a_fix_and_never_touches_tea
     assert "asked Google for write access" in result.stdout
     assert fake.scopes[:2] == [gspread.auth.READONLY_SCOPES] * 2  # the sync itself reads only
     assert fake.scopes[2:] and all(scopes == write_back.WRITE_SCOPES for scopes in fake.scopes[2:])
-    assert "Wrote 2 data issues to the 'Sync report' tab." in result.stdout
-    team_ids = set(fake.sheet_ids(KEY).values()) - {fake.sheet_ids(KEY)["Sync report"]}
+    assert "Wrote 2 data issues to the 'Sync report' tab, and 1 next step to the 'Review log' tab." in result.stdout
+    team_ids = set(fake.sheet_ids(KEY).values()) - {fake.sheet_ids(KEY)[tab] for tab in ("Sync report", "Review log")}
     for path, body in fake.bodies:
         assert path.endswith(":batchUpdate") and not path.endswith("values:batchUpdate")
         for request in body["requests"]:
             target = next(iter(request.values()))
             sheet_id = target.get("range", target.get("start", target.get("properties", {}))).get("sheetId")
             assert sheet_id not in team_ids, request
-    assert {title: json.dumps(rows) for title, rows in fake.books[KEY].items() if title != "Sync report"} == before
+    assert {title: json.dumps(rows) for title, rows in fake.books[KEY].items()
+            if title not in ("Sync report", "Review log")} == before
+    assert fake.books[KEY]["Review log"] == [write_back.LOG_HEADER, [
+        1, "KR-B", "Alpha", '=IMPORTXML("x")', "", "Call the top 5", "2026-02-06", "2026-01-30T10:00:00", ""]]
     report = fake.books[KEY]["Sync report"]
     assert report[0] == write_back.REPORT_HEADER
     row = next(r for r in report[1:] if r[0] == "Check-ins")

@@ -184,9 +184,11 @@ def _write_back(key: str, db: Path) -> None:
         issues, missing = report.records(review.rows("issues")), report.records(review.rows("missing_cells"))
         gids = {row["tab"]: row["gid"] for row in review.rows("source_tabs")}
     print("Write-back is on: okra-dash asked Google for write access to the sheet.")
-    written = write_back.write_back(key, issues, gids, missing=missing)
+    steps = next_steps.every(db)
+    written = write_back.write_back(key, issues, gids, missing=missing, steps=steps)
     also = f" and {counted(len(missing), 'missing check-in')} of last full week" if missing else ""
-    print(f"Wrote {counted(written, 'data issue')}{also} to the '{write_back.REPORT_TAB}' tab.")
+    print(f"Wrote {counted(written, 'data issue')}{also} to the '{write_back.REPORT_TAB}' tab, and "
+          f"{counted(len(steps), 'next step')} to the '{write_back.LOG_TAB}' tab.")
 
 
 @contextmanager

@@ -4,7 +4,8 @@
   headers, validation, header rows protected with a warning), shared with people.
 - add-week's Google Sheets request (tools/add_week.py decides what to add).
 - write-back (opt-in): a "Sync report" tab listing each data issue with a link to
-  its cell and how to fix it. It writes to that tab and nowhere else.
+  its cell and how to fix it, and a "Review log" tab listing every next step the
+  reviews agreed. It writes to those tabs and nowhere else.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 REPORT_TAB = "Sync report"
 REPORT_HEADER = ["Tab", "Row", "Column", "Typed", "Problem", "How to fix it", "Go to the cell"]
 MISSING_HEADER = ["Team", "Champion", "KR ID", "Key result", "", "", "Go to the cell"]
+LOG_TAB = "Review log"
+LOG_HEADER = ["ID", "KR ID", "Team", "Asked", "Answered", "Next step", "Due", "Recorded at", "Closed at"]
+LOG_FIELDS = ("kr_id", "team", "asked", "answer", "next_step", "due", "recorded_at", "closed_at")
 
 
 def client() -> gspread.Client:
@@ -108,33 +112,46 @@ def init_sheet(title: str, share_with: list[str] = (), gc: gspread.Client | None
 
 
 def write_back(key: str, issues: list[dict], gids: dict[str, int], gc: gspread.Client | None = None,
-               missing: list[dict] = ()) -> int:
+               missing: list[dict] = (), steps: list[dict] | None = None) -> int:
     """Replace the Sync report tab's contents with the issues, then each team's key results missing last full
-    week's check-in (sql/missing_cells.sql) with a link to the cell to type it in; returns the issues written.
+    week's check-in (sql/missing_cells.sql) with a link to the cell to type it in; with steps, the Review log
+    tab's with every next step recorded (store/next_steps.py), so teams see in their own sheet what the
+    review asked of them. Returns the issues written.
 
-    It writes only to the Sync report tab (created when missing); the teams' tabs are never touched.
+    It writes only to those two tabs (each created when missing); the teams' tabs are never touched.
     """
     gc = gc or client()
     email = getattr(gc, "service_account_email", None)
     meta = call(lambda: gc.http_client.fetch_sheet_metadata(key, params={"fields": "sheets.properties"}),
                  "read the sheet", email)
     sheets = {sheet["properties"]["title"]: sheet["properties"]["sheetId"] for sheet in meta.get("sheets", [])}
-    requests = []
-    report_id = sheets.get(REPORT_TAB)
-    if report_id is None:
-        report_id = max(sheets.values(), default=0) + 1_000_001
-        requests.append({"addSheet": {"properties": {"sheetId": report_id, "title": REPORT_TAB,
-                                                     "gridProperties": {"frozenRowCount": 1}}}})
     rows = [[_text(name) for name in REPORT_HEADER]] + [_report_row(issue, gids) for issue in issues]
     if missing:
         week = f"{missing[0]['last_full_week']}"[:10]
         rows += [[_text("")], [_text(f"Missing check-ins for the week of {week}")],
                  [_text(name) for name in MISSING_HEADER]] + [_missing_row(kr, gids) for kr in missing]
-    requests.append({"updateCells": {"range": {"sheetId": report_id}, "fields": "userEnteredValue"}})
-    requests.append({"updateCells": {"start": {"sheetId": report_id, "rowIndex": 0, "columnIndex": 0},
-                                     "rows": [{"values": row} for row in rows], "fields": "userEnteredValue"}})
-    call(lambda: gc.http_client.batch_update(key, {"requests": requests}), "write the Sync report tab", email)
+    requests = _replace_tab(sheets, REPORT_TAB, rows)
+    if steps is not None:
+        log = [[_text(name) for name in LOG_HEADER]] + [
+            [{"userEnteredValue": {"numberValue": int(step["id"])}}, *(_text(step[name] or "") for name in LOG_FIELDS)]
+            for step in steps]
+        requests += _replace_tab(sheets, LOG_TAB, log)
+    call(lambda: gc.http_client.batch_update(key, {"requests": requests}), f"write the {REPORT_TAB} tab", email)
     return len(issues)
+
+
+def _replace_tab(sheets: dict[str, int], title: str, rows: list[list[dict]]) -> list[dict]:
+    """The requests that make the tab `title` (added when missing, with a frozen header) hold exactly `rows`."""
+    requests = []
+    sheet_id = sheets.get(title)
+    if sheet_id is None:
+        sheet_id = sheets[title] = max(sheets.values(), default=0) + 1_000_001
+        requests.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title,
+                                                     "gridProperties": {"frozenRowCount": 1}}}})
+    requests.append({"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue"}})
+    requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                                     "rows": [{"values": row} for row in rows], "fields": "userEnteredValue"}})
+    return requests
 
 
 def _missing_row(kr: dict, gids: dict[str, int]) -> list[dict]:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from okra_dash.ui import data, state, steps, tables
+from okra_dash.ui.scroll import scroll_here
 from okra_dash.ui.text import md
 from okra_dash.words import counted, format_number, percent, week_of
 
@@ -74,12 +75,10 @@ def open_kr(kr: dict) -> None:
 
 
 def scroll_to_opened(box) -> None:
-    """On the run after open_kr: a 1-px frame at the top of `box` that scrolls itself into view, below
-    Streamlit's fixed header. Its count makes each opening a new frame, whose script runs again."""
+    """On the run after open_kr: take the reader to the top of `box`."""
     opened = st.session_state.pop(_OPENED, None)
     if opened:
-        box.iframe(f"<script>/* opening {int(opened)} */ const me = window.frameElement;"
-                   "me.style.scrollMarginTop = '4rem'; me.scrollIntoView({block: 'start'});</script>", height=1)
+        scroll_here(box, f"opening {int(opened)}")
 
 
 def stalled_why(kr: dict) -> str:

@@ -17,10 +17,12 @@ import streamlit as st
 from okra_dash.store import StoreError, next_steps
 from okra_dash.ui import tables
 from okra_dash.ui.data import View
+from okra_dash.ui.scroll import scroll_here
 from okra_dash.ui.text import md
 
 _AGREEING = "_steps_agreeing"  # (where, kr_id) of the form that is open
 _SAID = "_steps_said"  # what the last recording or closing did, said once on the next run
+_RECORDED = "_steps_recorded"  # (where, id) of the step just recorded: scrolled to where it is shown
 ASKED = "What is happening here?"
 
 
@@ -47,7 +49,11 @@ def open_for(view: View, kr: dict, where: str) -> None:
 
 
 def shown(view: View, step: dict, where: str, with_kr: str | None = None) -> None:
-    """One open step, with Close (not in a view of a past sync)."""
+    """One open step, with Close (not in a view of a past sync). The one just recorded here is scrolled into
+    view: on a phone the form that closed was taller than the screen."""
+    if st.session_state.get(_RECORDED) == (where, int(step["id"])):
+        del st.session_state[_RECORDED]
+        scroll_here(st, f"step {int(step['id'])}", below="8rem")  # below the toast that says it was recorded
     with st.container(border=True):
         st.markdown(line(step, with_kr))
         if view.seen is None:
@@ -111,6 +117,7 @@ def agree(view: View, where: str, kr: dict | None = None, choices: dict[str, str
             st.error(md(result))
             return
         st.session_state.pop(_AGREEING, None)
+        st.session_state[_RECORDED] = (where, result)
         later = (f" This view is as of {view.as_of:%d %b %Y}: the step shows in reviews from today on."
                  if next_steps.now()[:10] > view.as_of.isoformat() else "")
         st.session_state[_SAID] = ("success", f"Recorded next step {result} for {kr_id}.{later}")
