@@ -236,7 +236,7 @@ def test_a_step_recorded_on_stalled_krs_shows_beside_it_is_due_next_week_and_clo
         "Hotline", "What is happening here?", "The new IVR is late", (AS_OF + dt.timedelta(days=7)).isoformat())
     text = card_text(at)
     assert (f"Agreed {AS_OF:%d %b} with Hotline: “Staff two more agents” · due {AS_OF + dt.timedelta(days=7):%d %b} "
-            "· moved since: no · now 🔴 off track  \nAsked: “What is happening here?” The team answered: “The new "
+            "· moved since: no · now 🔴 off track\nAsked: “What is happening here?” The team answered: “The new "
             "IVR is late”") in text
     assert "agree_stalled_KR-D" in [b.key for b in at.button]  # the form closed after recording
 
@@ -320,3 +320,25 @@ def test_the_meeting_walks_the_agenda_records_as_it_goes_and_ends_with_what_was_
     (listed,) = [code.value for code in at.code]
     assert listed == ("Agreed in the review of 31 Jan 2026\n\n- KR-E Self-service share (Hotline): Ship the call-back "
                       "button; due 2026-02-07, agreed 2026-01-31; moved since: no")
+
+
+def test_a_steps_text_shows_as_typed_on_the_pages_and_in_the_digest(review_db, monkeypatch, in_the_meeting):
+    from okra_dash import digest
+    from okra_dash.figures import report
+    from tests.test_app import app
+
+    typed = "**now** <b>b</b> [x](javascript:alert(1)) $x$ :red[late] <!channel> =SUM(A1) \x1b[31m"
+    next_steps.add(review_db, "KR-D", "Hotline", typed, typed, AS_OF, answer=typed, recorded_at=MEETING)
+    at = app(review_db, monkeypatch, page="stalled", tables_open=False)
+    texts = [m.value for m in at.markdown]
+    at_ = next(i for i, text in enumerate(texts) if text.startswith("Agreed 31 Jan"))
+    shown = typed.replace("\x1b", "␛")  # a terminal's escape as its visible symbol
+    assert [as_read(text) for text in texts[at_:at_ + 2]] == [
+        f"Agreed 31 Jan with Hotline: “{shown}” · due 31 Jan · moved since: no · now 🔴 off track",
+        f"Asked: “{shown}” The team answered: “{shown}”"]
+    with connect(review_db) as con:
+        review = Review(con, AS_OF, cycles=["2026-Q1"], steps=next_steps.every(review_db))
+        text = digest.as_markdown(review, report.report(review))
+    agreed = text.split("Agreed in the last reviews\n")[1].split("\n\n")[1]
+    (listed,) = agreed.splitlines()
+    assert as_read(listed).startswith(f"- KR-D Calls answered in 1 minute (Hotline): {shown};")

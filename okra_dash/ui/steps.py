@@ -26,9 +26,9 @@ _RECORDED = "_steps_recorded"  # (where, id) of the step just recorded: scrolled
 ASKED = "What is happening here?"
 
 
-def line(step: dict, with_kr: str | None = None) -> str:
+def line(step: dict, with_kr: str | None = None) -> tuple[str, str]:
     """One step as a sentence, whole: when it was agreed and by which team, what was asked and answered, the
-    next step, when it is due, and whether its key result moved since."""
+    next step, when it is due, and whether its key result moved since: two lines of Markdown."""
     kr = f"**{md(step['kr_id'])}** {md(with_kr)} · " if with_kr is not None else ""
     recorded = pd.Timestamp(step["recorded_at"])
     due = pd.Timestamp(step["due"])
@@ -37,7 +37,7 @@ def line(step: dict, with_kr: str | None = None) -> str:
     moved = "yes" if step["moved_since"] else "no"
     status = tables.status_label(step["status_now"])
     return (f"{kr}Agreed {recorded:%d %b} with {md(step['team'])}: “{md(step['next_step'])}” · due "
-            f"{due:%d %b}{overdue} · moved since: {moved} · now {status}  \n"
+            f"{due:%d %b}{overdue} · moved since: {moved} · now {status}",
             f"Asked: “{md(step['asked'])}”{answer}")
 
 
@@ -55,7 +55,8 @@ def shown(view: View, step: dict, where: str, with_kr: str | None = None) -> Non
         del st.session_state[_RECORDED]
         scroll_here(st, f"step {int(step['id'])}", below="8rem")  # below the toast that says it was recorded
     with st.container(border=True):
-        st.markdown(line(step, with_kr))
+        for text in line(step, with_kr):
+            st.markdown(text)
         if view.seen is None:
             st.button("Close: done", key=f"close_{where}_{step['id']}", icon=":material/task_alt:",
                       on_click=_close, args=(view, int(step["id"])))
