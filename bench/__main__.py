@@ -25,6 +25,16 @@ def build_parser() -> argparse.ArgumentParser:
     other.add_argument("--starts", type=int, default=3)
     other.add_argument("--sessions", type=int, default=5)
     other.add_argument("--rounds", type=int, default=4, help="rounds of page switches (the first is not timed)")
+    crowd = commands.add_parser("load", help="many sessions at once, at Streamlit's protocol level",
+                                description="Sessions opening the review at once (fresh) and switching pages at "
+                                            "once, okra-dash against a trivial app with the same pages served "
+                                            "with Streamlit's defaults, taking turns; p50 and p95.")
+    crowd.add_argument("--krs", type=int, default=10000, help="key results of the generated workbook (default 10000)")
+    crowd.add_argument("--fresh", default="1,10,30", help="sessions opening at once, comma-separated")
+    crowd.add_argument("--switching", default="1,10", help="sessions switching pages at once, comma-separated")
+    crowd.add_argument("--rounds", type=int, default=3, help="rounds, each app in turn (default 3)")
+    crowd.add_argument("--nginx", action="store_true",
+                       help="also two okra-dash processes behind nginx (docs/deploy/okra-dash.nginx.conf)")
     parser.add_argument("--sizes", default="100,1000,10000", help="KR counts, comma-separated")
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is shown")
@@ -57,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         run.compile_checkout()
         print(compare.compare(args.checkout, db, workdir, run.as_of_for(args.weeks).isoformat(), args.sessions,
                               args.rounds, args.starts))
+        return 0
+    if args.command == "load":
+        import tempfile
+
+        from bench import load
+
+        workdir = Path(args.out or tempfile.mkdtemp(prefix="okra-load-"))
+        print(load.measure(workdir, args.krs, args.weeks, [int(n) for n in args.fresh.split(",")],
+                           [int(n) for n in args.switching.split(",")], args.rounds, args.nginx))
         return 0
     from bench import run
 

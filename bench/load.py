@@ -177,17 +177,22 @@ class Served:
     query: str
 
 
-def load(apps: list[Served], counts: tuple[int, ...] = (1, 10, 30), rounds: int = 3) -> list[dict]:
-    """Each app in turn, `rounds` times, at each count: fresh sessions, then page switches. One row per app,
-    count and kind, over all rounds."""
+def load(apps: list[Served], counts: tuple[int, ...] = (1, 10, 30), rounds: int = 3,
+         switching_counts: tuple[int, ...] = (1, 10)) -> list[dict]:
+    """Each app in turn, `rounds` times, at each count: fresh sessions, then (for switching_counts) page
+    switches. One row per app, count and kind, over all rounds. Each app is warmed first (a session through
+    every page, not timed): the figures cached, as on a Monday after the first leader."""
     pages = list(PAGES)
+    for app in apps:
+        asyncio.run(switching(app.url, 1, app.query, pages))
     totals: dict[tuple[str, int, str], Runs] = {}
     for _ in range(rounds):
-        for count in counts:
-            for app in apps:  # alternated, so a slow moment of the machine falls on both
-                for kind, run in (("fresh", fresh(app.url, count, app.query)),
-                                  ("switching", switching(app.url, count, app.query, pages))):
-                    runs = asyncio.run(run)
+        for count in sorted(set(counts) | set(switching_counts)):
+            for app in apps:  # alternated, so a slow moment of the machine falls on all
+                kinds = (["fresh"] if count in counts else []) + (["switching"] if count in switching_counts else [])
+                for kind in kinds:
+                    runs = asyncio.run(fresh(app.url, count, app.query) if kind == "fresh"
+                                       else switching(app.url, count, app.query, pages))
                     total = totals.setdefault((app.name, count, kind), Runs())
                     total.seconds += runs.seconds
                     total.failed += runs.failed
@@ -204,3 +209,42 @@ def table(rows: list[dict]) -> str:
         lines.append(f"| {row['app']} | {row['sessions']} | {row['kind']} | {row['runs']} | {row['p50']:.2f} | "
                      f"{row['p95']:.2f} | {row['failed']} | {row['mixed_pages']} |")
     return "\n".join(lines)
+
+
+def measure(workdir: Path, krs: int, weeks: int, counts: list[int], switching_counts: list[int], rounds: int,
+            behind_nginx: bool) -> str:
+    """Generate and sync a workbook of `krs` key results, serve okra-dash (one process; and two behind nginx)
+    and the trivial app, and load them in turn; the table, with the machine and the date."""
+    import datetime as dt
+    import os
+    import platform
+
+    from bench import browser, generate, nginx, run
+    from okra_dash.sync import sync
+
+    db = workdir / "load.duckdb"
+    sync(str(generate.write(generate.generate(krs, weeks), workdir / "book")), db)
+    query = f"as_of={run.as_of_for(weeks).isoformat()}"
+    env = {"OKRA_DB": str(db), "OKRA_SOURCE": ""}
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    started = [browser.serve(app, env)[:2]]
+    served = [Served("okra-dash", started[0][1], query)]
+    trivial = browser.serve(trivial_app(workdir / "trivial"), {})[:2]
+    started.append(trivial)
+    served.append(Served("trivial app", trivial[1], query))
+    front = None
+    if behind_nginx:
+        pair = [browser.serve(app, env)[:2] for _ in range(2)]
+        started += pair
+        front, url = nginx.start(workdir / "nginx", [int(u.rsplit(":", 1)[1]) for _, u in pair])
+        served.append(Served("okra-dash, 2 processes behind nginx", url, query))
+    try:
+        rows = load(served, tuple(counts), rounds, tuple(switching_counts))
+    finally:
+        if front:
+            nginx.stop(front)
+        for process, _ in started:
+            process.terminate()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return (f"{krs:,} key results × {weeks} weeks, {rounds} rounds, {dt.date.today()}, {machine}\n\n"
+            + table(rows))

@@ -540,7 +540,7 @@ def test_the_file_is_opened_once_per_version_and_every_page_reads_it_through_cur
     from okra_dash.ui import data
 
     data._reader.clear()
-    data._frame.clear()  # so every query runs here
+    data._computed.clear()  # so every query runs here
     opened = []
     real = store.connect
     monkeypatch.setattr(store, "connect", lambda path=None: opened.append(path) or real(path))

@@ -77,9 +77,10 @@ def said() -> None:
         st.toast(md(text), icon=":material/check_circle:" if kind == "success" else ":material/error:")
 
 
-def agree(view: View, where: str, kr: dict | None = None, choices: dict[str, str] | None = None, row=st) -> None:
-    """"Agree a next step" (its button on `row`) for this key result, or, with choices {kr_id: label}, for one
-    picked in the form; nothing in a view of a past sync."""
+def agree(view: View, where: str, kr: dict | None = None, choices=None, row=st) -> None:
+    """"Agree a next step" (its button on `row`) for this key result, or, with choices (a function giving
+    {kr_id: label}, called when the form opens: 2,000 labels on every run cost the Weekly review a tenth of its
+    time), for one picked in the form; nothing in a view of a past sync."""
     if view.seen is not None:
         return
     kr_id = kr["kr_id"] if kr else None
@@ -91,7 +92,8 @@ def agree(view: View, where: str, kr: dict | None = None, choices: dict[str, str
     teams = sorted(owners[owners["kind"] == "team"]["name"])
     with st.form(f"step_{where}_{kr_id or 'any'}", border=True):
         if kr is None:
-            kr_id = st.selectbox("Key result", list(choices or {}), format_func=(choices or {}).get, index=None,
+            labels = choices() if choices else {}
+            kr_id = st.selectbox("Key result", list(labels), format_func=labels.get, index=None,
                                  placeholder="Pick the key result")
             team = st.selectbox("Team", teams, index=None, placeholder="Its key result's team",
                                 help="The team that owns the step (teams, not people, are measured)")

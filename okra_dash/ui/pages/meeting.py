@@ -26,7 +26,6 @@ behind = streams[streams["behind"]]
 agreed = view.next_steps()
 due = agreed[agreed["due"] <= view.as_of.isoformat()]
 asked = view.frame("meeting_agenda")
-names = view.frame("key_results").set_index("kr_id")["key_result"]
 
 
 def overview() -> None:
@@ -57,7 +56,7 @@ def streams_behind() -> None:
 
 def due_steps() -> None:
     for step in due.to_dict("records"):
-        steps.shown(view, step, "meeting", with_kr=names.get(step["kr_id"], ""))
+        steps.shown(view, step, "meeting", with_kr=step["key_result"])
     if due.empty:
         st.markdown("No step agreed in earlier reviews is due.")
 
@@ -82,7 +81,7 @@ def what_was_agreed() -> None:
         st.markdown("Nothing agreed in this meeting yet.")
         return
     text = "\n".join([f"Agreed in the review of {view.as_of:%d %b %Y}", "",
-                      *(digest.step_line(step, names.get(step["kr_id"], "")) for step in today.to_dict("records"))])
+                      *(digest.step_line(step, step["key_result"]) for step in today.to_dict("records"))])
     st.markdown(f"{counted(len(today), 'next step')} agreed. Copy the list (the icon at its top right) or download "
                 "it:")
     st.code(text, language=None, wrap_lines=True)

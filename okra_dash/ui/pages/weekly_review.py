@@ -67,21 +67,21 @@ for problem in view.frame("focus").itertuples():
 st.subheader("Next steps due")
 agreed = view.next_steps()
 due = agreed[agreed["due"] <= view.as_of.isoformat()]
-names = view.frame("key_results").set_index("kr_id")["key_result"]
 for step in due.to_dict("records"):
-    steps.shown(view, step, "review", with_kr=names.get(step["kr_id"], ""))
+    steps.shown(view, step, "review", with_kr=step["key_result"])
 later = len(agreed) - len(due)
 st.caption((("None due by this date." if due.empty else "") + (
     f" {counted(later, 'more open step')} due later, shown beside {'its' if later == 1 else 'their'} key "
     "result." if later else "")).strip())
-steps.agree(view, "review", choices={kr_id: f"{kr_id} · {name}" for kr_id, name in names.items()})
+steps.agree(view, "review", choices=lambda: {kr.kr_id: f"{kr.kr_id} · {kr.key_result}"  # when the form opens
+                                              for kr in view.frame("key_results").itertuples()})
 
 st.subheader("What changed since last week")
-changes = view.frame("changes")
-if changes.empty:
+changes = view.grid("changes", tables.shown)  # as shown, once for every session (data.View.grid)
+if not changes.num_rows:
     st.caption("No status changes and no new stalls since last week.")
 else:
-    st.dataframe(tables.shown(changes), hide_index=True, placeholder=tables.MISSING, column_order=[
+    st.dataframe(changes, hide_index=True, placeholder=tables.MISSING, column_order=[
         "kr_id", "status_before", "status_now", "new_stalls", "progress", "key_result", "team", "value_stream"],
         column_config={**tables.KR_COLUMNS, "status_before": "Last week", "status_now": "Now",
                        "new_stalls": st.column_config.TextColumn("New stalls", width="small")})
@@ -89,11 +89,11 @@ else:
 st.subheader("Busy without results")
 st.caption(f"Key results with at least {counted(limits.busy_done_actions, 'action')} done whose status is off track: "
            "activity is happening, the result is not moving. Worth asking whether the actions fit the key result.")
-busy = view.frame("busy_without_results")
-if busy.empty:
+busy = view.grid("busy_without_results", tables.shown)
+if not busy.num_rows:
     st.caption("None.")
 else:
-    st.dataframe(tables.shown(busy), hide_index=True, placeholder=tables.MISSING, column_order=[
+    st.dataframe(busy, hide_index=True, placeholder=tables.MISSING, column_order=[
         "kr_id", "done_actions", "progress", "expected", "key_result", "team", "value_stream"],
         column_config=tables.KR_COLUMNS)
 
