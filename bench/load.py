@@ -51,6 +51,7 @@ class Runs:
     seconds: list[float] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     elements: dict[str, set[int]] = field(default_factory=dict)  # page -> element counts seen
+    by_page: dict[str, list[float]] = field(default_factory=dict)  # page -> seconds of its runs
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.seconds)
@@ -144,6 +145,7 @@ class Session:
                     continue  # the run was replaced by the one it asked for (st.rerun, a switch)
                 break
         runs.seconds.append(time.perf_counter() - started)
+        runs.by_page.setdefault(page, []).append(runs.seconds[-1])
         runs.elements.setdefault(page, set()).add(elements)
         if problem:
             runs.failed.append(problem)
@@ -183,8 +185,8 @@ def load(apps: list[Served], counts: tuple[int, ...] = (1, 10, 30), rounds: int 
     switches. One row per app, count and kind, over all rounds. Each app is warmed first (a session through
     every page, not timed): the figures cached, as on a Monday after the first leader."""
     pages = list(PAGES)
-    for app in apps:
-        asyncio.run(switching(app.url, 1, app.query, pages))
+    for app in apps:  # four tabs: behind nginx, each process gets some
+        asyncio.run(switching(app.url, 4, app.query, pages))
     totals: dict[tuple[str, int, str], Runs] = {}
     for _ in range(rounds):
         for count in sorted(set(counts) | set(switching_counts)):
@@ -198,16 +200,29 @@ def load(apps: list[Served], counts: tuple[int, ...] = (1, 10, 30), rounds: int 
                     total.failed += runs.failed
                     for page, seen in runs.elements.items():
                         total.elements.setdefault(page, set()).update(seen)
-    return [{"app": name, "sessions": count, "kind": kind, **runs.summary()}
+                    for page, seconds in runs.by_page.items():
+                        total.by_page.setdefault(page, []).extend(seconds)
+    return [{"app": name, "sessions": count, "kind": kind, **runs.summary(),
+             "pages": {page: statistics.median(seconds) for page, seconds in runs.by_page.items()}}
             for (name, count, kind), runs in totals.items()]
 
 
 def table(rows: list[dict]) -> str:
+    """The runs' p50 and p95; then, for page switches, each page's median run (a switch to it)."""
     lines = ["| app | sessions at once | kind | runs | p50 (s) | p95 (s) | failed | pages with mixed runs |",
              "|---|---|---|---|---|---|---|---|"]
-    for row in sorted(rows, key=lambda r: (r["kind"], r["sessions"], r["app"])):
+    ordered = sorted(rows, key=lambda r: (r["kind"], r["sessions"], r["app"]))
+    for row in ordered:
         lines.append(f"| {row['app']} | {row['sessions']} | {row['kind']} | {row['runs']} | {row['p50']:.2f} | "
                      f"{row['p95']:.2f} | {row['failed']} | {row['mixed_pages']} |")
+    switching = [row for row in ordered if row["kind"] == "switching"]
+    if switching:
+        lines += ["", "Switching pages, each page's median run (s):", "",
+                  "| app | sessions at once | " + " | ".join(PAGES[p] for p in PAGES if p) + " |",
+                  "|---|---|" + "---|" * (len(PAGES) - 1)]
+        for row in switching:
+            lines.append(f"| {row['app']} | {row['sessions']} | "
+                         + " | ".join(f"{row['pages'].get(p, float('nan')):.2f}" for p in PAGES if p) + " |")
     return "\n".join(lines)
 
 

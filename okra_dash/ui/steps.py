@@ -43,8 +43,7 @@ def line(step: dict, with_kr: str | None = None) -> tuple[str, str]:
 
 def open_for(view: View, kr: dict, where: str) -> None:
     """A key result's open next steps, under its card or its week-by-week view."""
-    steps = view.next_steps()
-    for step in steps[steps["kr_id"] == kr["kr_id"]].to_dict("records"):
+    for step in view.steps_of(kr["kr_id"]):
         shown(view, step, where)
 
 

@@ -36,7 +36,7 @@ def overview() -> None:
     st.markdown(f"**{int(now['streams_behind'])} of {counted(int(now['streams']), 'value stream')} behind pace.** "
                 "Changed since last week:")
     changes = view.frame("changes")
-    for row in tables.shown(changes).to_dict("records"):
+    for row in tables.shown(changes.head(digest.DIGEST_LIMIT)).to_dict("records"):  # as the digest: the first ten
         moved = (f"{row['status_before']} → {row['status_now']}" if row["status_before"] != row["status_now"]
                  else "")
         stalls = f"newly stalled: {md(row['new_stalls'])}" if row["new_stalls"] else ""
@@ -44,6 +44,8 @@ def overview() -> None:
                     + "; ".join(part for part in (moved, stalls) if part))
     if changes.empty:
         st.markdown("- No status changes and no new stalls.")
+    elif len(changes) > digest.DIGEST_LIMIT:
+        st.markdown(f"- … and {len(changes) - digest.DIGEST_LIMIT} more (the Weekly review lists them all).")
 
 
 def streams_behind() -> None:
