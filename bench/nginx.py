@@ -28,10 +28,15 @@ def site_for(ports: list[int], listen: int, served_by: bool = False) -> str:
     """The documented site, its processes on `ports` and itself on 127.0.0.1:`listen`; served_by: each response
     names the process that served it (X-Okra-Server), for tests."""
     text = SITE.read_text(encoding="utf-8")
-    servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
-    documented = "".join(f"    server 127.0.0.1:{port};\n" for port in DOCUMENTED_PORTS)
-    assert documented in text and "    listen 80;\n" in text, "the documented site changed shape"
-    text = text.replace(documented, servers).replace("    listen 80;\n", f"    listen 127.0.0.1:{listen};\n")
+    pairs = [(f"    server 127.0.0.1:{port};\n", f"    127.0.0.1:{port}   127.0.0.1:{port};\n")
+             for port in DOCUMENTED_PORTS]
+    assert all(a in text and b in text for a, b in pairs) and "    listen 80;\n" in text, "the site changed shape"
+    for kind in (0, 1):  # the upstream's servers, and the addresses the cookie may name
+        listed = "".join(pair[kind] for pair in pairs)
+        assert listed in text, "the site's processes are no longer listed together"
+        text = text.replace(listed, "".join(
+            (f"    server 127.0.0.1:{port};\n", f"    127.0.0.1:{port}   127.0.0.1:{port};\n")[kind] for port in ports))
+    text = text.replace("    listen 80;\n", f"    listen 127.0.0.1:{listen};\n")
     if served_by:
         text = text.replace("        proxy_buffering off;\n",
                             "        proxy_buffering off;\n        add_header X-Okra-Server $upstream_addr always;\n")

@@ -71,6 +71,11 @@ def test_a_browser_keeps_to_its_process(served):
     for path in ("/", "/_stcore/health", "/_stcore/host-config", "/stalled"):
         again = requests.get(served["url"] + path, cookies={"okra_server": cookie}, timeout=10)
         assert again.headers["X-Okra-Server"] == process, path
+    # A cookie naming anything but one of the site's processes is no cookie: nginx never goes elsewhere
+    for forged in ("127.0.0.1:22", "example.com:80", "okra_dash"):
+        response = requests.get(served["url"] + "/_stcore/health", cookies={"okra_server": forged}, timeout=10)
+        assert response.text == "ok" and response.headers["X-Okra-Server"] in {
+            f"127.0.0.1:{port}" for port in served["ports"]}, forged
 
 
 def _shown(served: dict, port: str, page: str, query: str = QUERY) -> str:
@@ -136,5 +141,6 @@ def test_a_next_step_recorded_in_one_process_is_seen_in_the_other(served):
 
 def test_the_documented_site_is_what_the_tests_serve():
     text = nginx.SITE.read_text()
-    assert "hash $okra_server consistent;" in text and "proxy_set_header Upgrade $http_upgrade;" in text
+    assert "least_conn;" in text and "proxy_pass http://$okra_process;" in text
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
     assert shutil.which("nginx") or Path(nginx.NGINX).exists()
