@@ -535,7 +535,7 @@ def test_a_listed_key_result_reads_whole_and_opening_it_lands_on_it(server, brow
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     cards = page.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
         has_text="Open week by week")
-    assert cards.count() >= 3
+    cards.nth(2).wait_for(timeout=30_000)  # a loaded machine may still be drawing the cards after the run ends
     for card in cards.all()[:3]:
         title = card.locator("strong").first.inner_text()
         assert re.match(r"^KR\d+ · .{8,}", title), title  # the ID and the key result's whole name
