@@ -111,7 +111,7 @@ def test_the_dashboard_shows_the_note_beside_the_kr_and_what_was_said_week_by_we
     assert text[start:start + 2] == ["No note (week of 09 Feb, confidence 7/10).",
                                      "The team said (week of 02 Feb, confidence 6/10): “Campaign slipped a week”"]
     # The card: the latest note with its own week, and the latest confidence (a later week's) said apart
-    assert "The team said (week of 02 Feb): “Campaign slipped a week” Latest confidence 7/10." in text
+    assert "\n\nThe team said (week of 02 Feb): “Campaign slipped a week” Latest confidence 7/10." in "\n".join(text)
     at = app(db, monkeypatch, as_of=AS_OF, page="stalled")
     assert at.dataframe[0].value.set_index("kr_id").loc["P3", "status"].endswith("off track")
 

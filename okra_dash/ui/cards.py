@@ -50,15 +50,14 @@ def kr_card(kr: dict, why: str | None, key: str) -> bool:
     """One key result: its ID and full name, status and progress, why it is listed, its team and stream, and
     what its team last said; True when its "Open week by week" button was clicked."""
     with st.container(border=True):
-        st.markdown(f"**{md(kr['kr_id'])} · {md(kr['key_result'])}**")
         progress = kr.get("progress")
         figures = (f"progress {percent(progress)} against {percent(kr.get('expected'))} expected"
                    if progress is not None and not pd.isna(progress) else "a line to hold")
-        st.markdown(f"{tables.status_label(kr.get('status'))} · {figures} · {md(kr['team'])} · "
-                    f"{md(kr['value_stream'])}")
-        if why:
-            st.markdown(why)
-        st.markdown(said(kr))
+        # One element, a paragraph a line: four were a fifth of a 20-card page's run with ten people switching
+        st.markdown("\n\n".join(filter(None, (
+            f"**{md(kr['kr_id'])} · {md(kr['key_result'])}**",
+            f"{tables.status_label(kr.get('status'))} · {figures} · {md(kr['team'])} · {md(kr['value_stream'])}",
+            why, said(kr)))))
         view = data.current_view()
         steps.open_for(view, kr, key)  # what the last reviews agreed for it, still open
         row = st.container(horizontal=True)
