@@ -40,32 +40,49 @@ def trivial_app(folder: Path) -> Path:
     return app
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def serve(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
-    """Start `streamlit run` on a free localhost port and wait until it is healthy; (process, url, moment it was
-    started). The browser tests serve the dashboard with it too."""
-    port = _free_port()
+def wait_until_healthy(url: str, process: subprocess.Popen, what: str, path: str = "/_stcore/health") -> None:
+    """Wait until `url + path` answers (a minute at most); one sentence if the process stops or never does."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped (exit {process.returncode})")
+        try:
+            if requests.get(f"{url}{path}", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{what} did not start")
+
+
+def serve(app: Path, env: dict[str, str], port: int | None = None) -> tuple[subprocess.Popen, str, float]:
+    """Start `streamlit run` from the app's folder (its .streamlit/ config) on a free localhost port (or `port`)
+    and wait until it is healthy; (process, url, moment it was started). The tests serve the dashboard with it
+    too."""
+    port = port or free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=app.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
-                return process, url, started
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"streamlit did not start {app}")
+    wait_until_healthy(url, process, f"streamlit run {app}")
+    return process, url, started
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _done(page, title: str) -> None:
@@ -109,11 +126,6 @@ class _App:
         return process, url
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=20)
-
-
 def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: int = 3) -> list[dict[str, float]]:
     """Time the apps turn about, so that both meet the machine in the same state (here the same measure
     varies 20-40 % from one minute to the next): `starts` server starts each, then `sessions` fresh browser
@@ -127,7 +139,7 @@ def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: in
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(max(starts, 1) - 1):
             for app in apps:
-                _stop(app.first_page(browser)[0])
+                stop(app.first_page(browser)[0])
         servers = [app.first_page(browser) for app in apps]
         try:
             for _ in range(sessions):
@@ -149,7 +161,7 @@ def interleaved(apps: list[_App], sessions: int = 5, rounds: int = 3, starts: in
             browser.close()
         finally:
             for process, _ in servers:
-                _stop(process)
+                stop(process)
     return [{"first_page_s": statistics.median(app.times["first_page_s"]),
              "fresh_session_s": statistics.median(app.times["fresh_session_s"]),
              "first_visit_s": max(app.times["first_visit_s"]),

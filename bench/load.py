@@ -257,7 +257,7 @@ def measure(workdir: Path, krs: int, weeks: int, counts: list[int], switching_co
         rows = load(served, tuple(counts), rounds, tuple(switching_counts))
     finally:
         if front:
-            nginx.stop(front)
+            browser.stop(front)
         for process, _ in started:
             process.terminate()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

@@ -5,23 +5,18 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import requests
 
+from bench.browser import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "docs" / "deploy" / "okra-dash.nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DOCUMENTED_PORTS = (8501, 8502)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def site_for(ports: list[int], listen: int, served_by: bool = False) -> str:
@@ -44,7 +39,8 @@ def site_for(ports: list[int], listen: int, served_by: bool = False) -> str:
 
 
 def start(folder: Path, ports: list[int], served_by: bool = False) -> tuple[subprocess.Popen, str]:
-    """nginx in front of the processes on `ports`; (process, its URL) once it answers."""
+    """nginx in front of the processes on `ports`; (process, its URL) once it answers. bench.browser.stop ends
+    it."""
     folder.mkdir(parents=True, exist_ok=True)
     listen = free_port()
     (folder / "site.conf").write_text(site_for(ports, listen, served_by), encoding="utf-8")
@@ -76,11 +72,3 @@ http {{
         time.sleep(0.05)
     process.kill()
     raise RuntimeError("nginx did not answer")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()

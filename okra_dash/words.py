@@ -5,6 +5,8 @@ return these words and the pages, the report and the digest show and filter on t
 count ("1 team", "2 teams") and a number ("1234567", never "1.23457e+06") are written, everywhere.
 """
 
+import re
+
 # The sheet's dropdowns (the contract's section 1): the parser accepts these, the template offers them.
 TEAM_MODES = ("OKR", "KPI")
 THEMES = ("Profit", "Productivity", "Customer experience", "Employee experience", "Other")
@@ -45,6 +47,9 @@ def counted(count: int, noun: str) -> str:
     """A count with its noun, singular for one: '1 key result', '2 key results', '0 key results'."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
+
+# One e-mail address, as a mail server takes it: the Teams tab's Champion e-mail and the digest's settings alike.
+EMAIL_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 
 SIGNIFICANT_DIGITS = 15  # every digit a person types; float noise (0.30000000000000004) starts at the 17th
 

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -24,7 +23,7 @@ from okra_dash.sync import sync
 ROOT = Path(__file__).resolve().parent.parent
 EARLIER_SYNC = dt.datetime.combine(dt.date.today() - dt.timedelta(days=7), dt.time(9, 0))
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = bench_browser.CHROMIUM
 # HTML, and what Streamlit's Markdown would turn into math, an emoji, an icon or coloured text.
 PAYLOAD = "<img src=x onerror=alert(1)> $x$ :rocket: :red[late] :material/home:"
 PAGES = ["", "meeting", "value_streams", "stalled", "champions", "okr_vs_kpi", "retrospective", "data_quality"]

@@ -38,7 +38,7 @@ def served(tmp_path_factory):
     processes = [bench_browser.serve(ROOT_APP, env)[:2] for _ in range(2)]
     front, url = nginx.start(tmp / "nginx", [int(u.rsplit(":", 1)[1]) for _, u in processes], served_by=True)
     yield {"url": url, "db": db, "book": book, "ports": [u.rsplit(":", 1)[1] for _, u in processes]}
-    nginx.stop(front)
+    bench_browser.stop(front)
     for process, _ in processes:
         process.terminate()
         process.wait(timeout=20)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve, stop, wait_until_healthy
 from okra_dash.sync import sync
 from tests.conftest import REVIEW
-from tests.served import CHROMIUM, CHROMIUM_ARGS, free_port, serve, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVIDER = ROOT / "tests" / "oidc"
@@ -56,7 +56,7 @@ allowed_domains = ["freshbasket.example"]
 ''')
     db = tmp / "okra.duckdb"
     sync(str(REVIEW), db)
-    app, url = serve(site / "app.py", {"OKRA_DB": str(db), "OKRA_SOURCE": ""}, port=app_port)
+    app, url, _ = serve(site / "app.py", {"OKRA_DB": str(db), "OKRA_SOURCE": ""}, port=app_port)
     yield url
     stop(app)
     stop(provider)

@@ -41,6 +41,11 @@ def line(step: dict, with_kr: str | None = None) -> tuple[str, str]:
             f"Asked: “{md(step['asked'])}”{answer}")
 
 
+def due_by(steps: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The open steps due by the view's date, overdue ones included: what the meeting looks at again."""
+    return steps[steps["due"] <= view.as_of.isoformat()]
+
+
 def open_for(view: View, kr: dict, where: str) -> None:
     """A key result's open next steps, under its card or its week-by-week view."""
     for step in view.steps_of(kr["kr_id"]):

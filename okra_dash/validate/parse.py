@@ -19,11 +19,10 @@ from okra_dash.validate.checkins import Windows, read_checkins
 from okra_dash.validate.columns import Columns
 from okra_dash.validate.notes import read_notes
 from okra_dash.validate.table import Issue, Issues, Table
-from okra_dash.words import ACTION_STATUSES, HEALTH_TYPES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
+from okra_dash.words import ACTION_STATUSES, EMAIL_ADDRESS, HEALTH_TYPES, KR_TYPES, TEAM_MODES, THEMES, UNKNOWN_MODE
 
 MAX_CYCLE_DAYS = 184  # "a cycle may be up to 6 months"
 
-EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")  # one address, as a mail server takes it
 _CALENDAR_CYCLE = re.compile(r"^(\d{4})-([QH])([1-4])$", re.IGNORECASE)
 
 
@@ -149,7 +148,7 @@ def _teams(book: Workbook, issues: Issues) -> Columns:
             table.issue(row, "Mode", "", f"the team has no Mode ({' or '.join(TEAM_MODES)}); it counts as "
                         f"{UNKNOWN_MODE}", "missing_value")
         email = cells.text(cell.get("Champion e-mail")) or None
-        if email and not EMAIL.match(email):  # a nudge to it would bounce, or go astray
+        if email and not EMAIL_ADDRESS.match(email):  # a nudge to it would bounce, or go astray
             table.issue(row, "Champion e-mail", email, "it is not an e-mail address; the champion gets no nudge",
                         "not_an_email")
             email = None

@@ -24,8 +24,8 @@ now, before = head.loc["now"], head.loc["last week"]
 streams = view.frame("value_streams")
 behind = streams[streams["behind"]]
 agreed = view.next_steps()
-due = agreed[agreed["due"] <= view.as_of.isoformat()]
-asked = view.frame("meeting_agenda")
+due = steps.due_by(agreed, view)
+asked = view.frame("to_ask_about")
 
 
 def overview() -> None:

@@ -66,7 +66,7 @@ for problem in view.frame("focus").itertuples():
 # key result on the other pages).
 st.subheader("Next steps due")
 agreed = view.next_steps()
-due = agreed[agreed["due"] <= view.as_of.isoformat()]
+due = steps.due_by(agreed, view)
 for step in due.to_dict("records"):
     steps.shown(view, step, "review", with_kr=step["key_result"])
 later = len(agreed) - len(due)

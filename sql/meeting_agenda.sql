@@ -1,8 +1,0 @@
--- meeting_agenda: the key results the weekly meeting asks about, in the order it takes them: those of
--- $cycles (that contain $as_of) missing last full week's check-in or stalled, by value stream, the longest
--- unchanged first. Parameters: $as_of, $cycles, and $review (the thresholds and words in force).
-SELECT kr_id, team, value_stream, key_result, status, progress, expected, missing, last_full_week, stalled,
-       weeks_since_change, current, target, confidence, note, note_week
-FROM champion_krs($as_of, $cycles, $review)
-WHERE list_contains($cycles, cycle) AND (missing OR len(stalled) > 0)
-ORDER BY value_stream, weeks_since_change DESC NULLS LAST, kr_id;
